@@ -1,0 +1,108 @@
+//! `yuma check`: run every snapshot under some folders and compare with the epoch.json beside it.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::CliError;
+use yuma::compare::compare;
+use yuma::output::read_epoch;
+use yuma::snapshot::read_snapshot;
+
+/// Check computed epochs against expected ones.
+///
+/// Finds every `snapshot.json` below the given folders (recursively), computes its epoch and
+/// compares it with the `epoch.json` beside it, field by field and bit for bit. Prints one line
+/// per case (`pass` or `FAIL` with the first differences as stage/field/uid/expected/got), then
+/// `N passed, M failed`. Exits non-zero when any case fails.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Folders (or snapshot files) to search for snapshot.json / epoch.json pairs.
+    #[arg(required = true)]
+    pub cases: Vec<PathBuf>,
+    /// How many differences to print for a failing case.
+    #[arg(long, default_value_t = 5)]
+    pub show: usize,
+}
+
+/// Every `snapshot.json` below `root`, sorted.
+pub fn find_snapshots(root: &Path) -> Result<Vec<PathBuf>, CliError> {
+    let mut found = Vec::new();
+    if root.is_file() {
+        found.push(root.to_path_buf());
+        return Ok(found);
+    }
+    if !root.is_dir() {
+        return Err(CliError::new(format!(
+            "{}: no such file or folder",
+            root.display()
+        )));
+    }
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?;
+        for entry in entries {
+            let path = entry
+                .map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?
+                .path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|f| f == "snapshot.json") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+pub fn run(a: CheckArgs) -> Result<(), CliError> {
+    let mut cases = Vec::new();
+    for root in &a.cases {
+        cases.extend(find_snapshots(root)?);
+    }
+    if cases.is_empty() {
+        return Err(CliError::new(
+            "no snapshot.json found under the given paths",
+        ));
+    }
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for snap_path in &cases {
+        let case = snap_path.parent().unwrap_or(Path::new("."));
+        let outcome = (|| -> Result<Vec<String>, String> {
+            let snapshot = read_snapshot(snap_path).map_err(|e| e.to_string())?;
+            let expected = read_epoch(&case.join("epoch.json")).map_err(|e| e.to_string())?;
+            let got = yuma::epoch::run_snapshot(&snapshot, None);
+            Ok(compare(&expected, &got)
+                .iter()
+                .map(ToString::to_string)
+                .collect())
+        })();
+        match outcome {
+            Ok(diffs) if diffs.is_empty() => {
+                passed += 1;
+                println!("pass {}", case.display());
+            }
+            Ok(diffs) => {
+                failed += 1;
+                println!("FAIL {} ({} differences)", case.display(), diffs.len());
+                for d in diffs.iter().take(a.show) {
+                    println!("    {d}");
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                println!("FAIL {}: {e}", case.display());
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        return Err(CliError::failed(format!(
+            "{failed} of {} cases failed",
+            passed + failed
+        )));
+    }
+    Ok(())
+}

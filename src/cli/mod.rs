@@ -1,0 +1,89 @@
+//! `yuma` subcommands. Each one parses its arguments here and calls into the library.
+
+mod check;
+mod epoch;
+
+use clap::{Parser, Subcommand};
+
+/// A failed command: one readable line, and the exit status.
+#[derive(Debug)]
+pub struct CliError {
+    message: String,
+    code: i32,
+}
+
+impl CliError {
+    pub fn new(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            code: 1,
+        }
+    }
+
+    /// A failure that is a verdict (e.g. a check that found differences) rather than an error.
+    pub fn failed(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            code: 1,
+        }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        self.code
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl<E: std::error::Error> From<E> for CliError {
+    fn from(e: E) -> Self {
+        CliError::new(e.to_string())
+    }
+}
+
+#[derive(Parser)]
+#[command(
+    name = "yuma",
+    version,
+    about = "Bittensor Yuma Consensus epochs, bit for bit as the chain computes them",
+    long_about = "Computes subtensor's epoch (epoch_mechanism, sparse path, and epoch_with_mechanisms) \
+from yuma-snapshot/1 files, exactly: the same I32F32 bits, u16 terms and rao emissions as the chain."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Epoch(epoch::EpochArgs),
+    Check(check::CheckArgs),
+}
+
+/// Parses the command line and runs the chosen command.
+pub fn run() -> Result<(), CliError> {
+    match Cli::parse().command {
+        Command::Epoch(a) => epoch::run(a),
+        Command::Check(a) => check::run(a),
+    }
+}
+
+/// Writes `text` to `path`, or to standard output when `path` is `None` or `-`.
+pub fn write_out(path: Option<&std::path::Path>, text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    match path {
+        Some(p) if p.as_os_str() != "-" => std::fs::write(p, text)
+            .map_err(|e| CliError::new(format!("{}: cannot write: {e}", p.display()))),
+        _ => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.map_err(|e| CliError::new(format!("stdout: {e}"))),
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Liquid alpha: a per-entry EMA rate from a sigmoid of how far a validator's weight sits from
+//! consensus (Yuma 3 only).
+
+use crate::fixed::{u16_proportion, Sparse, SparseRow, I32F32, ONE, ZERO};
+use substrate_fixed::transcendental::exp;
+
+/// The hyperparameters of the sigmoid, as I32F32.
+#[derive(Clone, Copy, Debug)]
+pub struct LiquidAlphaParams {
+    pub low: I32F32,
+    pub high: I32F32,
+    pub steepness: I32F32,
+}
+
+impl LiquidAlphaParams {
+    pub fn new(alpha_low: u16, alpha_high: u16, steepness: i16) -> Self {
+        LiquidAlphaParams {
+            low: u16_proportion(alpha_low),
+            high: u16_proportion(alpha_high),
+            steepness: I32F32::from_num(steepness),
+        }
+    }
+}
+
+/// `exp(x)` with x clamped to [−20, 20] (substrate-fixed's series); on failure 0 or MAX.
+pub fn exp_safe(x: I32F32) -> I32F32 {
+    let x = x.clamp(I32F32::from_num(-20), I32F32::from_num(20));
+    match exp::<I32F32, I32F32>(x) {
+        Ok(v) => v,
+        Err(()) if x <= ZERO => ZERO,
+        Err(()) => I32F32::max_value(),
+    }
+}
+
+/// `clamp_value`: `min(high)` then `max(low)`, so low > high yields low.
+pub fn clamp(v: I32F32, low: I32F32, high: I32F32) -> I32F32 {
+    v.min(high).max(low)
+}
+
+/// α = clamp(low + σ·(high − low), low, high) with σ = 1 / (1 + exp_safe(steepness/(−100)·(d − ½)))
+/// and d = clamp(w − c, 0, 1) when w ≥ b, else clamp(b − w, 0, 1).
+pub fn alpha_sigmoid(
+    consensus: I32F32,
+    weight: I32F32,
+    bond: I32F32,
+    p: &LiquidAlphaParams,
+) -> I32F32 {
+    let buy = clamp(weight.saturating_sub(consensus), ZERO, ONE);
+    let sell = clamp(bond.saturating_sub(weight), ZERO, ONE);
+    let d = if weight >= bond { buy } else { sell };
+    let half = I32F32::from_bits(1 << 31);
+    let slope = p.steepness.saturating_div(I32F32::from_num(-100));
+    let sigmoid = ONE
+        .saturating_div(ONE.saturating_add(exp_safe(slope.saturating_mul(d.saturating_sub(half)))));
+    let alpha = p
+        .low
+        .saturating_add(sigmoid.saturating_mul(p.high.saturating_sub(p.low)));
+    clamp(alpha, p.low, p.high)
+}
+
+/// The value the chain's ascending merge reads at column `j` of a row it assumes sorted:
+/// entries below `j` are skipped from `*pos` on, and the head counts only if its column is `j`.
+/// `j` must not decrease between calls on the same `pos`.
+pub fn merged_value(row: &[(u16, I32F32)], pos: &mut usize, j: u16) -> I32F32 {
+    while let Some(&(c, v)) = row.get(*pos) {
+        if c < j {
+            *pos += 1;
+        } else {
+            return if c == j { v } else { ZERO };
+        }
+    }
+    ZERO
+}
+
+/// The dense n×n alpha matrix the chain builds (for `--trace` only).
+pub fn alphas_dense(
+    wb: &[SparseRow],
+    bonds: &[SparseRow],
+    consensus: &[I32F32],
+    p: &LiquidAlphaParams,
+) -> Vec<Vec<I32F32>> {
+    wb.iter()
+        .zip(bonds)
+        .map(|(w_row, b_row)| {
+            let (mut wp, mut bp) = (0, 0);
+            consensus
+                .iter()
+                .enumerate()
+                .map(|(j, &c)| {
+                    let w = merged_value(w_row, &mut wp, j as u16);
+                    let b = merged_value(b_row, &mut bp, j as u16);
+                    alpha_sigmoid(c, w, b, p)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// α at the distinct columns of one W_b row, ascending: only these entries are ever read by the
+/// EMA, so the other entries of the chain's dense row are never computed. Because the merge only
+/// moves forward, reading the distinct columns in ascending order gives the same values as the
+/// chain's full sweep over 0..n.
+pub fn alphas_for_row(
+    w_row: &SparseRow,
+    b_row: &SparseRow,
+    consensus: &[I32F32],
+    p: &LiquidAlphaParams,
+) -> Vec<(u16, I32F32)> {
+    let mut cols: Vec<u16> = w_row.iter().map(|&(j, _)| j).collect();
+    cols.sort_unstable();
+    cols.dedup();
+    let (mut wp, mut bp) = (0, 0);
+    cols.iter()
+        .map(|&j| {
+            let w = merged_value(w_row, &mut wp, j);
+            let b = merged_value(b_row, &mut bp, j);
+            (j, alpha_sigmoid(consensus[usize::from(j)], w, b, p))
+        })
+        .collect()
+}
+
+/// `mat_ema_alpha_sparse`: per row, old bonds decay into a dense row (`(1 − α_ij)·b_ij`, last
+/// duplicate wins); then each W_b entry in order gives `min(decayed_j + max(α_ij·w_ij, 0), 1)`,
+/// kept when > 0. Old bonds on columns absent from W_b's row are dropped, not decayed.
+pub fn ema_liquid_alpha(
+    wb: &[SparseRow],
+    bonds: &[SparseRow],
+    consensus: &[I32F32],
+    p: &LiquidAlphaParams,
+) -> Sparse {
+    let n = consensus.len();
+    let mut alpha = vec![ZERO; n];
+    let mut decayed = vec![ZERO; n];
+    wb.iter()
+        .zip(bonds)
+        .map(|(w_row, b_row)| {
+            let cols = alphas_for_row(w_row, b_row, consensus, p);
+            for &(j, a) in &cols {
+                alpha[usize::from(j)] = a;
+                decayed[usize::from(j)] = ZERO;
+            }
+            for &(j, old) in b_row {
+                if cols.binary_search_by_key(&j, |&(c, _)| c).is_ok() {
+                    decayed[usize::from(j)] = ONE
+                        .saturating_sub(alpha[usize::from(j)])
+                        .saturating_mul(old);
+                }
+            }
+            w_row
+                .iter()
+                .filter_map(|&(j, new)| {
+                    let (a, d) = (alpha[usize::from(j)], decayed[usize::from(j)]);
+                    let v = d.saturating_add(a.saturating_mul(new).max(ZERO)).min(ONE);
+                    (v > ZERO).then_some((j, v))
+                })
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,133 @@
+//! Bonds: the weights they follow, the stored bonds, the EMA, and dividends (Yuma 2 and Yuma 3).
+
+pub mod liquid_alpha;
+pub mod yuma2;
+pub mod yuma3;
+
+use crate::fixed::{Sparse, SparseRow, I32F32, I64F64, ONE, ZERO};
+
+/// `weights_for_bonds = w + p · (clipped − w)` with `p = bonds_penalty / 65535`.
+/// `p = 0` returns `w` and `p = 1` returns `clipped` untouched (order and duplicates kept);
+/// otherwise each row is densified (last duplicate wins), interpolated, and the entries > 0
+/// kept in column order.
+pub fn weights_for_bonds(
+    w: &[SparseRow],
+    clipped: &[SparseRow],
+    n: usize,
+    penalty: I32F32,
+) -> Sparse {
+    if penalty == ZERO {
+        return w.to_vec();
+    }
+    if penalty == ONE {
+        return clipped.to_vec();
+    }
+    let dense = |row: &SparseRow| {
+        let mut d = vec![ZERO; n];
+        for &(j, v) in row {
+            if let Some(c) = d.get_mut(usize::from(j)) {
+                *c = v;
+            }
+        }
+        d
+    };
+    w.iter()
+        .zip(clipped)
+        .map(|(r1, r2)| {
+            let (d1, d2) = (dense(r1), dense(r2));
+            (0..n)
+                .filter_map(|j| {
+                    let v =
+                        d1[j].saturating_add(penalty.saturating_mul(d2[j].saturating_sub(d1[j])));
+                    (v > ZERO).then_some((j as u16, v))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The block the bonds' "registered since last tempo" mask compares against:
+/// `last_mechanism_step_block + 1`, or `block − tempo` (saturating) when it is 0.
+pub fn last_tempo(last_mechanism_step_block: u64, block: u64, tempo: u16) -> u64 {
+    if last_mechanism_step_block == 0 {
+        block.saturating_sub(u64::from(tempo))
+    } else {
+        last_mechanism_step_block.saturating_add(1)
+    }
+}
+
+/// Bond column j is dropped when `last_tempo <= block_at_registration[j]` (uid ≥ n reads 0).
+pub fn mask_recently_registered(bonds: &[SparseRow], last_tempo: u64, reg: &[u64]) -> Sparse {
+    bonds
+        .iter()
+        .map(|row| {
+            row.iter()
+                .filter(|&&(j, _)| last_tempo > reg.get(usize::from(j)).copied().unwrap_or(0))
+                .copied()
+                .collect()
+        })
+        .collect()
+}
+
+/// The fixed EMA rate as Yuma 2 computes it: `1 − I32F32(I64F64(bma) / 1e6)`, all saturating.
+pub fn alpha_saturating(bonds_moving_average: u64) -> I32F32 {
+    let bma = crate::fixed::safe_div_64(
+        I64F64::saturating_from_num(bonds_moving_average),
+        I64F64::from_num(1_000_000),
+    );
+    ONE.saturating_sub(I32F32::saturating_from_num(bma))
+}
+
+/// The fixed EMA rate as Yuma 3 computes it (`compute_disabled_liquid_alpha`): the same formula
+/// with the runtime's wrapping `from_num` conversions.
+pub fn alpha_wrapping(bonds_moving_average: u64) -> I32F32 {
+    let bma =
+        I64F64::wrapping_from_num(bonds_moving_average).saturating_div(I64F64::from_num(1_000_000));
+    ONE.saturating_sub(I32F32::wrapping_from_num(bma))
+}
+
+/// `mat_ema_sparse`: per row, `α·new + (1−α)·old` accumulated (saturating) into a dense row of
+/// length n — new entries first, then old, duplicates adding up, columns ≥ n dropped — and the
+/// entries > 0 emitted in column order.
+pub fn ema_fixed_alpha(new: &[SparseRow], old: &[SparseRow], alpha: I32F32) -> Sparse {
+    let n = new.len();
+    let keep = ONE.saturating_sub(alpha);
+    new.iter()
+        .enumerate()
+        .map(|(i, new_row)| {
+            let mut acc = vec![ZERO; n];
+            for &(j, v) in new_row {
+                if let Some(c) = acc.get_mut(usize::from(j)) {
+                    *c = c.saturating_add(alpha.saturating_mul(v));
+                }
+            }
+            for &(j, v) in old.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Some(c) = acc.get_mut(usize::from(j)) {
+                    *c = c.saturating_add(keep.saturating_mul(v));
+                }
+            }
+            acc.iter()
+                .enumerate()
+                .filter(|&(_, &v)| v > ZERO)
+                .map(|(j, &v)| (j as u16, v))
+                .collect()
+        })
+        .collect()
+}
+
+/// Bonds as stored after the epoch: `u16(ema · 65535)` for uids with the new permit, every
+/// entry kept; an empty row for everyone else.
+pub fn stored_bonds(ema: &[SparseRow], new_permits: &[bool]) -> Vec<Vec<(u16, u16)>> {
+    ema.iter()
+        .zip(new_permits)
+        .map(|(row, &permit)| {
+            if permit {
+                row.iter()
+                    .map(|&(j, v)| (j, crate::fixed::proportion_to_u16(v)))
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,173 @@
+//! The compact JSON pieces of FORMAT.md's byte layout, written by hand so that integers stay
+//! exact (no double anywhere) and the bytes match the goldens' sha256.
+
+use std::fmt::Write;
+
+/// A value written as compact JSON (no spaces), e.g. `[[[3,6633]]]`.
+pub trait Compact {
+    fn write_compact(&self, out: &mut String);
+
+    fn compact(&self) -> String {
+        let mut s = String::new();
+        self.write_compact(&mut s);
+        s
+    }
+}
+
+macro_rules! compact_display {
+    ($($t:ty),*) => {$(
+        impl Compact for $t {
+            fn write_compact(&self, out: &mut String) {
+                let _ = write!(out, "{self}");
+            }
+        }
+    )*};
+}
+compact_display!(u16, u32, u64, i64, bool, usize);
+
+impl Compact for str {
+    fn write_compact(&self, out: &mut String) {
+        out.push('"');
+        for c in self.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                c if (c as u32) < 0x20 => {
+                    let _ = write!(out, "\\u{:04x}", c as u32);
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+}
+
+impl Compact for String {
+    fn write_compact(&self, out: &mut String) {
+        self.as_str().write_compact(out);
+    }
+}
+
+/// Wide integers (I64F64 / U64F64 raw bits) are written as decimal strings.
+impl Compact for i128 {
+    fn write_compact(&self, out: &mut String) {
+        let _ = write!(out, "\"{self}\"");
+    }
+}
+
+impl Compact for u128 {
+    fn write_compact(&self, out: &mut String) {
+        let _ = write!(out, "\"{self}\"");
+    }
+}
+
+impl<T: Compact> Compact for Option<T> {
+    fn write_compact(&self, out: &mut String) {
+        match self {
+            Some(v) => v.write_compact(out),
+            None => out.push_str("null"),
+        }
+    }
+}
+
+impl<A: Compact, B: Compact> Compact for (A, B) {
+    fn write_compact(&self, out: &mut String) {
+        out.push('[');
+        self.0.write_compact(out);
+        out.push(',');
+        self.1.write_compact(out);
+        out.push(']');
+    }
+}
+
+impl<T: Compact> Compact for [T] {
+    fn write_compact(&self, out: &mut String) {
+        out.push('[');
+        for (i, v) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            v.write_compact(out);
+        }
+        out.push(']');
+    }
+}
+
+impl<T: Compact> Compact for Vec<T> {
+    fn write_compact(&self, out: &mut String) {
+        self.as_slice().write_compact(out);
+    }
+}
+
+/// A JSON object written one field per line at a given indent (FORMAT.md "Byte layout"), or
+/// compact on one line.
+pub struct ObjectWriter {
+    out: String,
+    indent: usize,
+    pretty: bool,
+    first: bool,
+}
+
+impl ObjectWriter {
+    /// An object laid out one `"key": value` per line, `indent` spaces deep.
+    pub fn pretty(indent: usize) -> Self {
+        ObjectWriter {
+            out: String::from("{"),
+            indent,
+            pretty: true,
+            first: true,
+        }
+    }
+
+    /// An object on one line without spaces.
+    pub fn compact() -> Self {
+        ObjectWriter {
+            out: String::from("{"),
+            indent: 0,
+            pretty: false,
+            first: true,
+        }
+    }
+
+    fn key(&mut self, key: &str) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        if self.pretty {
+            self.out.push('\n');
+            self.out.extend(std::iter::repeat_n(' ', self.indent));
+        }
+        key.write_compact(&mut self.out);
+        self.out.push(':');
+        if self.pretty {
+            self.out.push(' ');
+        }
+    }
+
+    /// Adds a field with a compact value.
+    pub fn field<T: Compact + ?Sized>(&mut self, key: &str, value: &T) -> &mut Self {
+        self.key(key);
+        value.write_compact(&mut self.out);
+        self
+    }
+
+    /// Adds a field whose value is already-written JSON text.
+    pub fn raw(&mut self, key: &str, json: &str) -> &mut Self {
+        self.key(key);
+        self.out.push_str(json);
+        self
+    }
+
+    /// Closes the object; a pretty object closes on its own line, `indent − 2` deep.
+    pub fn finish(mut self) -> String {
+        if self.pretty {
+            self.out.push('\n');
+            self.out
+                .extend(std::iter::repeat_n(' ', self.indent.saturating_sub(2)));
+        }
+        self.out.push('}');
+        self.out
+    }
+}

@@ -1,0 +1,11 @@
+//! yuma: Bittensor's Yuma Consensus epoch, bit for bit as the chain computes it.
+//!
+//! Data flows one way: [`snapshot`] (input) → [`epoch`] stages → [`output`] (result and
+//! writers). [`compare`] checks two results field by field.
+
+pub mod compare;
+pub mod epoch;
+pub mod fixed;
+pub mod json;
+pub mod output;
+pub mod snapshot;
