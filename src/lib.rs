@@ -4,6 +4,7 @@
 //! writers). [`compare`] checks two results field by field.
 
 pub mod compare;
+pub mod engine;
 pub mod epoch;
 pub mod fixed;
 pub mod json;

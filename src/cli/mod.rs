@@ -1,5 +1,6 @@
 //! `yuma` subcommands. Each one parses its arguments here and calls into the library.
 
+mod backend;
 mod check;
 mod epoch;
 
