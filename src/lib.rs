@@ -7,6 +7,7 @@ pub mod compare;
 pub mod engine;
 pub mod epoch;
 pub mod fixed;
+pub mod gpu;
 pub mod json;
 pub mod output;
 pub mod snapshot;

@@ -2,10 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
+use super::backend::{make_engine, Backend};
 use super::CliError;
 use yuma::compare::compare;
+use yuma::engine::Engine;
 use yuma::output::read_epoch;
 use yuma::snapshot::read_snapshot;
 
@@ -23,6 +25,22 @@ pub struct CheckArgs {
     /// How many differences to print for a failing case.
     #[arg(long, default_value_t = 5)]
     pub show: usize,
+    /// Which engine(s) to check: `both` runs every case on the CPU reference and on the GPU.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub backend: CheckBackend,
+}
+
+/// Engines `yuma check` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckBackend {
+    /// the GPU when a hardware adapter exists, otherwise the CPU (with a one-line notice)
+    Auto,
+    /// the exact CPU reference
+    Cpu,
+    /// the GPU path on any adapter (llvmpipe included)
+    Gpu,
+    /// the CPU reference and the GPU path, each case on both
+    Both,
 }
 
 /// Every `snapshot.json` below `root`, sorted.
@@ -67,33 +85,61 @@ pub fn run(a: CheckArgs) -> Result<(), CliError> {
             "no snapshot.json found under the given paths",
         ));
     }
+    let mut engines: Vec<Box<dyn Engine>> = match a.backend {
+        CheckBackend::Auto => vec![make_engine(Backend::Auto)?],
+        CheckBackend::Cpu => vec![make_engine(Backend::Cpu)?],
+        CheckBackend::Gpu => vec![make_engine(Backend::Gpu)?],
+        CheckBackend::Both => vec![make_engine(Backend::Cpu)?, make_engine(Backend::Gpu)?],
+    };
+    let tag = engines.len() > 1;
     let (mut passed, mut failed) = (0usize, 0usize);
     for snap_path in &cases {
         let case = snap_path.parent().unwrap_or(Path::new("."));
-        let outcome = (|| -> Result<Vec<String>, String> {
-            let snapshot = read_snapshot(snap_path).map_err(|e| e.to_string())?;
-            let expected = read_epoch(&case.join("epoch.json")).map_err(|e| e.to_string())?;
-            let got = yuma::epoch::run_snapshot(&snapshot, None);
-            Ok(compare(&expected, &got)
-                .iter()
-                .map(ToString::to_string)
-                .collect())
-        })();
-        match outcome {
-            Ok(diffs) if diffs.is_empty() => {
-                passed += 1;
-                println!("pass {}", case.display());
-            }
-            Ok(diffs) => {
-                failed += 1;
-                println!("FAIL {} ({} differences)", case.display(), diffs.len());
-                for d in diffs.iter().take(a.show) {
-                    println!("    {d}");
+        let inputs = read_snapshot(snap_path)
+            .map_err(|e| e.to_string())
+            .and_then(|s| {
+                read_epoch(&case.join("epoch.json"))
+                    .map(|e| (s, e))
+                    .map_err(|e| e.to_string())
+            });
+        for engine in engines.iter_mut() {
+            let label = if tag {
+                format!("[{}] ", engine.name())
+            } else {
+                String::new()
+            };
+            let outcome = match &inputs {
+                Ok((snapshot, expected)) => engine
+                    .run(snapshot)
+                    .map(|got| {
+                        compare(expected, &got)
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                    })
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.clone()),
+            };
+            match outcome {
+                Ok(diffs) if diffs.is_empty() => {
+                    passed += 1;
+                    println!("pass {label}{}", case.display());
                 }
-            }
-            Err(e) => {
-                failed += 1;
-                println!("FAIL {}: {e}", case.display());
+                Ok(diffs) => {
+                    failed += 1;
+                    println!(
+                        "FAIL {label}{} ({} differences)",
+                        case.display(),
+                        diffs.len()
+                    );
+                    for d in diffs.iter().take(a.show) {
+                        println!("    {d}");
+                    }
+                }
+                Err(e) => {
+                    failed += 1;
+                    println!("FAIL {label}{}: {e}", case.display());
+                }
             }
         }
     }

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use super::backend::{make_engine, Backend};
 use super::{write_out, CliError};
+use yuma::compare::compare;
 use yuma::epoch::trace::{trace_json, Trace};
 use yuma::output::{result_json, write_csv, CsvColumns, EpochResult};
 use yuma::snapshot::read_snapshot;
@@ -41,6 +43,13 @@ pub struct EpochArgs {
     /// For a multi-mechanism snapshot: write mechanism M's own epoch instead of the aggregate.
     #[arg(long, value_name = "M")]
     pub mechanism: Option<usize>,
+    /// Which engine computes the epoch (`--trace` always uses the CPU reference).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub backend: Backend,
+    /// Also compute the epoch on the CPU reference and fail, naming stage/field/uid, on any
+    /// difference.
+    #[arg(long)]
+    pub verify: bool,
 }
 
 pub fn run(a: EpochArgs) -> Result<(), CliError> {
@@ -67,7 +76,32 @@ pub fn run(a: EpochArgs) -> Result<(), CliError> {
         }
     }
     let mut traces: Vec<Trace> = Vec::new();
-    let result = yuma::epoch::run_snapshot(&snapshot, a.trace.then_some(&mut traces));
+    let result = if a.trace {
+        yuma::epoch::run_snapshot(&snapshot, Some(&mut traces))
+    } else {
+        let mut engine = make_engine(a.backend)?;
+        engine.run(&snapshot).map_err(|e| {
+            CliError::new(format!(
+                "{}: {} backend: {e}",
+                a.snapshot.display(),
+                engine.name()
+            ))
+        })?
+    };
+    if a.verify {
+        let reference = yuma::epoch::run_snapshot(&snapshot, None);
+        let diffs = compare(&reference, &result);
+        if !diffs.is_empty() {
+            for d in diffs.iter().take(10) {
+                eprintln!("  {d}");
+            }
+            return Err(CliError::failed(format!(
+                "{}: --verify: {} differences from the CPU reference (expected = CPU, got = this backend)",
+                a.snapshot.display(),
+                diffs.len()
+            )));
+        }
+    }
     let text = match (&result, a.mechanism) {
         (EpochResult::Multi(multi), Some(m)) => {
             let one = EpochResult::Single(multi.mechanisms[m].clone());

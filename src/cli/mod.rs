@@ -67,6 +67,7 @@ enum Command {
 
 /// Parses the command line and runs the chosen command.
 pub fn run() -> Result<(), CliError> {
+    quiet_wsi_probe();
     match Cli::parse().command {
         Command::Epoch(a) => epoch::run(a),
         Command::Check(a) => check::run(a),
@@ -85,6 +86,23 @@ pub fn write_out(path: Option<&std::path::Path>, text: &str) -> Result<(), CliEr
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 r => r.map_err(|e| CliError::new(format!("stdout: {e}"))),
             }
+        }
+    }
+}
+
+/// Mesa's Vulkan drivers print "XDG_RUNTIME_DIR is invalid" while probing for a display when
+/// the variable is unset (headless machines, CI); yuma never presents, so give them a private
+/// directory instead of a misleading error line.
+fn quiet_wsi_probe() {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+        let dir = std::env::temp_dir().join("yuma-xdg-runtime");
+        if std::fs::create_dir_all(&dir).is_ok() {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+            }
+            std::env::set_var("XDG_RUNTIME_DIR", &dir);
         }
     }
 }

@@ -1,0 +1,140 @@
+// Final bonds out of the GPU: the live entries of every row, in row order, packed into one
+// list (row offsets by an exclusive scan), each with its I32F32 bits and u16(x·65535).
+//   count_rows:   live entries per row        (one workgroup per row)
+//   scan_rows:    exclusive scan of the counts (one workgroup)
+//   compact_rows: order-preserving copy       (one workgroup per row)
+
+@group(0) @binding(0) var<storage, read> params: Params;
+@group(0) @binding(1) var<storage, read> view: MatView;
+@group(0) @binding(2) var<storage, read> m_val: array<i64>;
+@group(0) @binding(3) var<storage, read> m_live: array<u32>;
+@group(0) @binding(4) var<storage, read> m_row_ptr: array<u32>;
+@group(0) @binding(5) var<storage, read> m_col: array<u32>;
+@group(0) @binding(6) var<storage, read> row_slot: array<u32>;
+@group(0) @binding(7) var<storage, read_write> row_offset: array<u32>;
+@group(0) @binding(8) var<storage, read_write> out_col: array<u32>;
+@group(0) @binding(9) var<storage, read_write> out_val: array<i64>;
+@group(0) @binding(10) var<storage, read_write> out_u16: array<u32>;
+
+var<workgroup> flags: array<u32, 256>;
+var<workgroup> counts: array<u32, 256>;
+
+struct RowRange {
+    begin: u32,
+    end: u32,
+    base: u32,
+}
+
+fn row_range(i: u32) -> RowRange {
+    if view.dense != 0u {
+        let s = row_slot[i];
+        if s == NONE {
+            return RowRange(0u, 0u, 0u);
+        }
+        return RowRange(s * params.n, s * params.n + params.n, s * params.n);
+    }
+    return RowRange(m_row_ptr[i], m_row_ptr[i + 1u], 0u);
+}
+
+// Inclusive scan of flags[] across the workgroup (Hillis–Steele).
+fn scan_flags(lid: u32) {
+    for (var step = 1u; step < WG; step *= 2u) {
+        var add = 0u;
+        if lid >= step {
+            add = flags[lid - step];
+        }
+        workgroupBarrier();
+        flags[lid] += add;
+        workgroupBarrier();
+    }
+}
+
+@compute @workgroup_size(256)
+fn count_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let i = group_index(wid, nwg);
+    let lid = lid3.x;
+    if i >= params.n {
+        return;
+    }
+    let r = row_range(i);
+    var c = 0u;
+    for (var k = r.begin + lid; k < r.end; k += WG) {
+        c += m_live[k];
+    }
+    flags[lid] = c;
+    workgroupBarrier();
+    for (var step = WG / 2u; step > 0u; step /= 2u) {
+        if lid < step {
+            flags[lid] += flags[lid + step];
+        }
+        workgroupBarrier();
+    }
+    if lid == 0u {
+        row_offset[i + 1u] = flags[0];
+    }
+}
+
+// One workgroup: row_offset[0] = 0 and row_offset[i + 1] = Σ_{r ≤ i} count_r.
+@compute @workgroup_size(256)
+fn scan_rows(@builtin(local_invocation_id) lid3: vec3<u32>) {
+    let lid = lid3.x;
+    let n = params.n;
+    let chunk = (n + WG - 1u) / WG;
+    let begin = min(lid * chunk, n);
+    let end = min(begin + chunk, n);
+    var c = 0u;
+    for (var i = begin; i < end; i++) {
+        c += row_offset[i + 1u];
+    }
+    counts[lid] = c;
+    workgroupBarrier();
+    for (var step = 1u; step < WG; step *= 2u) {
+        var add = 0u;
+        if lid >= step {
+            add = counts[lid - step];
+        }
+        workgroupBarrier();
+        counts[lid] += add;
+        workgroupBarrier();
+    }
+    var running = counts[lid] - c;
+    for (var i = begin; i < end; i++) {
+        running += row_offset[i + 1u];
+        row_offset[i + 1u] = running;
+    }
+    if lid == 0u {
+        row_offset[0] = 0u;
+    }
+}
+
+@compute @workgroup_size(256)
+fn compact_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let i = group_index(wid, nwg);
+    let lid = lid3.x;
+    if i >= params.n {
+        return;
+    }
+    let r = row_range(i);
+    var out = row_offset[i];
+    for (var start = r.begin; start < r.end; start += WG) {
+        let k = start + lid;
+        var live = 0u;
+        if k < r.end {
+            live = m_live[k];
+        }
+        flags[lid] = live;
+        workgroupBarrier();
+        scan_flags(lid);
+        if live != 0u {
+            let at = out + flags[lid] - 1u;
+            var j = k - r.base;
+            if view.dense == 0u {
+                j = m_col[k];
+            }
+            out_col[at] = j;
+            out_val[at] = m_val[k];
+            out_u16[at] = fx_to_u16_proportion(m_val[k]);
+        }
+        out += workgroupUniformLoad(&flags[WG - 1u]);
+    }
+}

@@ -1,0 +1,220 @@
+// Consensus stage: the stake-weighted median of each weight column over the validators
+// (uids with active stake > 0, in uid order), implicit zeros included.
+//   s_k      = active_stake_k / Σ active_stake (over validators; wrapping sum, safe division)
+//   minority = Σ s_k − kappa                  (saturating)
+//   c_j      = the chain's partition search: pivot = middle element of the current list (in
+//              validator order); keep the values below the pivot while their stake (plus what
+//              lies below them) exceeds the minority, the values above while what lies below
+//              them stays ≤ the minority; else the pivot is the median.
+// The current list is always {k : L < v_k < H} in validator order, so a column needs no
+// scratch: each round re-reads the column (validator k's value is its last live entry in
+// column j, 0 when absent). Saturating partial sums follow the chain's order exactly.
+
+@group(0) @binding(0) var<storage, read> params: Params;
+@group(0) @binding(1) var<storage, read_write> scal: array<i64>;
+@group(0) @binding(2) var<storage, read> active_stake: array<i64>;
+@group(0) @binding(3) var<storage, read_write> median_stake: array<i64>;
+@group(0) @binding(4) var<storage, read_write> validator_pos: array<u32>;
+@group(0) @binding(5) var<storage, read> w_val: array<i64>;
+@group(0) @binding(6) var<storage, read> w_live: array<u32>;
+@group(0) @binding(7) var<storage, read> w_row: array<u32>;
+@group(0) @binding(8) var<storage, read> w_col_ptr: array<u32>;
+@group(0) @binding(9) var<storage, read> w_col_idx: array<u32>;
+@group(0) @binding(10) var<storage, read_write> consensus: array<i64>;
+
+var<workgroup> counts: array<u32, 256>;
+var<workgroup> partial: array<i64, 256>;
+
+// One workgroup: validators compacted in uid order, their stakes normalized, the minority.
+@compute @workgroup_size(256)
+fn median_stakes(@builtin(local_invocation_id) lid3: vec3<u32>) {
+    let lid = lid3.x;
+    let n = params.n;
+    let chunk = (n + WG - 1u) / WG;
+    let begin = min(lid * chunk, n);
+    let end = min(begin + chunk, n);
+    var c = 0u;
+    for (var i = begin; i < end; i++) {
+        if active_stake[i] > 0li {
+            c += 1u;
+        }
+    }
+    counts[lid] = c;
+    workgroupBarrier();
+    // Exclusive scan of the chunk counts (Hillis–Steele on inclusive sums).
+    for (var step = 1u; step < WG; step *= 2u) {
+        var add = 0u;
+        if lid >= step {
+            add = counts[lid - step];
+        }
+        workgroupBarrier();
+        counts[lid] += add;
+        workgroupBarrier();
+    }
+    var pos = counts[lid] - c;
+    let total_count = counts[WG - 1u];
+    for (var i = begin; i < end; i++) {
+        if active_stake[i] > 0li {
+            validator_pos[i] = pos;
+            median_stake[pos] = active_stake[i];
+            pos += 1u;
+        } else {
+            validator_pos[i] = NONE;
+        }
+    }
+    workgroupBarrier();
+    var acc = 0li;
+    for (var p = lid; p < total_count; p += WG) {
+        acc += median_stake[p];
+    }
+    partial[lid] = acc;
+    workgroupBarrier();
+    for (var step = WG / 2u; step > 0u; step /= 2u) {
+        if lid < step {
+            partial[lid] += partial[lid + step];
+        }
+        workgroupBarrier();
+    }
+    let sum = partial[0];
+    workgroupBarrier();
+    var acc2 = 0li;
+    for (var p = lid; p < total_count; p += WG) {
+        var s = median_stake[p];
+        if sum != 0li {
+            s = fx_safe_div(s, sum);
+            median_stake[p] = s;
+        }
+        acc2 += s;
+    }
+    partial[lid] = acc2;
+    workgroupBarrier();
+    for (var step = WG / 2u; step > 0u; step /= 2u) {
+        if lid < step {
+            partial[lid] += partial[lid + step];
+        }
+        workgroupBarrier();
+    }
+    if lid == 0u {
+        scal[S_N_VALIDATORS] = i64(total_count);
+        scal[S_MEDIAN_TOTAL] = partial[0];
+        scal[S_MINORITY] = fx_sub_sat(partial[0], params.kappa);
+    }
+}
+
+// Walks column j in validator order. `next_value` returns validator p's value (call with p
+// increasing from 0); `cursor` is the position in the column's entry list.
+fn next_value(p: u32, cursor: ptr<function, u32>, end: u32) -> i64 {
+    var v = 0li;
+    loop {
+        if *cursor >= end {
+            break;
+        }
+        let e = w_col_idx[*cursor];
+        let q = validator_pos[w_row[e]];
+        if q == NONE || w_live[e] == 0u || q < p {
+            *cursor += 1u;
+            continue;
+        }
+        if q == p {
+            v = w_val[e];
+            *cursor += 1u;
+            continue;
+        }
+        break;
+    }
+    return v;
+}
+
+fn in_range(v: i64, lo: i64, hi: i64, has_lo: bool, has_hi: bool) -> bool {
+    return (!has_lo || v > lo) && (!has_hi || v < hi);
+}
+
+// One thread per column.
+@compute @workgroup_size(256)
+fn weighted_median(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let j = linear_id(gid, nwg);
+    if j >= params.n {
+        return;
+    }
+    let count = u32(scal[S_N_VALIDATORS]);
+    let minority = scal[S_MINORITY];
+    let col_begin = w_col_ptr[j];
+    let col_end = w_col_ptr[j + 1u];
+    // The current list: values strictly between bound_lo and bound_hi.
+    var bound_lo = 0li;
+    var bound_hi = 0li;
+    var has_lo = false;
+    var has_hi = false;
+    var part_lo = 0li;
+    var part_hi = scal[S_MEDIAN_TOTAL];
+    var rounds = 0u;
+    var result = 0li;
+    loop {
+        // Length of the current list.
+        var len = 0u;
+        var cur = col_begin;
+        for (var p = 0u; p < count; p++) {
+            if in_range(next_value(p, &cur, col_end), bound_lo, bound_hi, has_lo, has_hi) {
+                len += 1u;
+            }
+        }
+        if len == 0u {
+            result = 0li;
+            break;
+        }
+        // The pivot (middle element) and the stakes strictly below and above it.
+        let mid = len / 2u;
+        var pivot = 0li;
+        var seen = 0u;
+        cur = col_begin;
+        for (var p = 0u; p < count; p++) {
+            let v = next_value(p, &cur, col_end);
+            if in_range(v, bound_lo, bound_hi, has_lo, has_hi) {
+                if seen == mid {
+                    pivot = v;
+                    break;
+                }
+                seen += 1u;
+            }
+        }
+        if len == 1u {
+            result = pivot;
+            break;
+        }
+        var lo_stake = 0li;
+        var hi_stake = 0li;
+        var n_lo = 0u;
+        var n_hi = 0u;
+        cur = col_begin;
+        for (var p = 0u; p < count; p++) {
+            let v = next_value(p, &cur, col_end);
+            if in_range(v, bound_lo, bound_hi, has_lo, has_hi) {
+                if v < pivot {
+                    lo_stake = fx_add_sat(lo_stake, median_stake[p]);
+                    n_lo += 1u;
+                } else if v > pivot {
+                    hi_stake = fx_add_sat(hi_stake, median_stake[p]);
+                    n_hi += 1u;
+                }
+            }
+        }
+        if minority < fx_add_sat(part_lo, lo_stake) && n_lo > 0u {
+            part_hi = fx_add_sat(part_lo, lo_stake);
+            bound_hi = pivot;
+            has_hi = true;
+        } else if fx_sub_sat(part_hi, hi_stake) <= minority && n_hi > 0u {
+            part_lo = fx_sub_sat(part_hi, hi_stake);
+            bound_lo = pivot;
+            has_lo = true;
+        } else {
+            result = pivot;
+            break;
+        }
+        rounds += 1u;
+        if rounds > count {
+            result = 0li;
+            break;
+        }
+    }
+    consensus[j] = result;
+}

@@ -1,0 +1,76 @@
+// Emission stage (one workgroup): shares of incentive and dividends, and rao.
+//   combined_i = incentive_i + dividends_i (saturating);  E = Σ combined (wrapping)
+//   server_i = incentive_i / E,  validator_i = dividends_i / E   (unchanged when E = 0)
+//   combined = normalize(combined)
+//   E = 0: validator and combined fall back to active stake, or stake if it sums to 0
+//   rao_i = u64(I96F32(x_i) · I96F32(rao_emission))
+// Also converts the per-uid proportions to the u16 terms the chain stores.
+
+@group(0) @binding(0) var<storage, read> params: Params;
+@group(0) @binding(1) var<storage, read> incentive: array<i64>;
+@group(0) @binding(2) var<storage, read> dividends: array<i64>;
+@group(0) @binding(3) var<storage, read> active_stake: array<i64>;
+@group(0) @binding(4) var<storage, read> stake: array<i64>;
+@group(0) @binding(5) var<storage, read> consensus: array<i64>;
+@group(0) @binding(6) var<storage, read> trust: array<i64>;
+@group(0) @binding(7) var<storage, read_write> server_share: array<i64>;
+@group(0) @binding(8) var<storage, read_write> validator_share: array<i64>;
+@group(0) @binding(9) var<storage, read_write> combined_share: array<i64>;
+@group(0) @binding(10) var<storage, read_write> rao: array<u64>;
+@group(0) @binding(11) var<storage, read_write> terms_u16: array<u32>;
+
+var<workgroup> partial: array<i64, 256>;
+
+fn workgroup_sum(lid: u32, v: i64) -> i64 {
+    partial[lid] = v;
+    workgroupBarrier();
+    for (var step = WG / 2u; step > 0u; step /= 2u) {
+        if lid < step {
+            partial[lid] += partial[lid + step];
+        }
+        workgroupBarrier();
+    }
+    let s = partial[0];
+    workgroupBarrier();
+    return s;
+}
+
+@compute @workgroup_size(256)
+fn emission(@builtin(local_invocation_id) lid3: vec3<u32>) {
+    let lid = lid3.x;
+    let n = params.n;
+    var acc = 0li;
+    var acc_active = 0li;
+    for (var i = lid; i < n; i += WG) {
+        let c = fx_add_sat(incentive[i], dividends[i]);
+        combined_share[i] = c;
+        acc += c;
+        acc_active += active_stake[i];
+    }
+    let sum = workgroup_sum(lid, acc);
+    let active_sum = workgroup_sum(lid, acc_active);
+    for (var i = lid; i < n; i += WG) {
+        var server = incentive[i];
+        var validator = dividends[i];
+        var combined = combined_share[i];
+        if sum != 0li {
+            server = fx_safe_div(server, sum);
+            validator = fx_safe_div(validator, sum);
+            combined = fx_safe_div(combined, sum);
+        } else {
+            let fallback = select(active_stake[i], stake[i], active_sum == 0li);
+            validator = fallback;
+            combined = fallback;
+        }
+        server_share[i] = server;
+        validator_share[i] = validator;
+        combined_share[i] = combined;
+        rao[i] = fx_rao(server, params.rao_emission);
+        rao[n + i] = fx_rao(validator, params.rao_emission);
+        rao[2u * n + i] = fx_rao(combined, params.rao_emission);
+        terms_u16[i] = fx_to_u16_proportion(consensus[i]);
+        terms_u16[n + i] = fx_to_u16_proportion(trust[i]);
+        terms_u16[2u * n + i] = fx_to_u16_proportion(incentive[i]);
+        terms_u16[3u * n + i] = fx_to_u16_proportion(dividends[i]);
+    }
+}

@@ -1,0 +1,84 @@
+// Incentive stage: clipping at consensus, validator trust and ranks.
+//   clipped_ij = w_ij if w_ij <= c_j; c_j if c_j > 0; dropped otherwise
+//   trust_i    = Σ_j clipped_ij                       (wrapping)
+//   rank_j     = Σ_i clipped_ij · active_stake_i      (saturating, in row order)
+// incentive = normalize(rank) runs in normalize.wgsl.
+
+@group(0) @binding(0) var<storage, read> params: Params;
+@group(0) @binding(1) var<storage, read> w_val: array<i64>;
+@group(0) @binding(2) var<storage, read> w_live: array<u32>;
+@group(0) @binding(3) var<storage, read> w_col: array<u32>;
+@group(0) @binding(4) var<storage, read> w_row: array<u32>;
+@group(0) @binding(5) var<storage, read> w_row_ptr: array<u32>;
+@group(0) @binding(6) var<storage, read> w_col_ptr: array<u32>;
+@group(0) @binding(7) var<storage, read> w_col_idx: array<u32>;
+@group(0) @binding(8) var<storage, read> consensus: array<i64>;
+@group(0) @binding(9) var<storage, read> active_stake: array<i64>;
+@group(0) @binding(10) var<storage, read_write> c_val: array<i64>;
+@group(0) @binding(11) var<storage, read_write> c_live: array<u32>;
+@group(0) @binding(12) var<storage, read_write> trust: array<i64>;
+@group(0) @binding(13) var<storage, read_write> rank: array<i64>;
+
+var<workgroup> partial: array<i64, 256>;
+
+@compute @workgroup_size(256)
+fn clip(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let e = linear_id(gid, nwg);
+    if e >= params.nnz_w {
+        return;
+    }
+    let v = w_val[e];
+    let c = consensus[w_col[e]];
+    var live = w_live[e] != 0u;
+    var out = v;
+    if c < v {
+        out = c;
+        if c <= 0li {
+            live = false;
+        }
+    }
+    c_live[e] = select(0u, 1u, live);
+    c_val[e] = select(0li, out, live);
+}
+
+// One workgroup per row.
+@compute @workgroup_size(256)
+fn validator_trust(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let i = group_index(wid, nwg);
+    let lid = lid3.x;
+    if i >= params.n {
+        return;
+    }
+    var acc = 0li;
+    for (var e = w_row_ptr[i] + lid; e < w_row_ptr[i + 1u]; e += WG) {
+        acc += c_val[e];
+    }
+    partial[lid] = acc;
+    workgroupBarrier();
+    for (var step = WG / 2u; step > 0u; step /= 2u) {
+        if lid < step {
+            partial[lid] += partial[lid + step];
+        }
+        workgroupBarrier();
+    }
+    if lid == 0u {
+        trust[i] = partial[0];
+    }
+}
+
+// One thread per column, folding its entries in row order.
+@compute @workgroup_size(256)
+fn ranks(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let j = linear_id(gid, nwg);
+    if j >= params.n {
+        return;
+    }
+    var acc = 0li;
+    for (var p = w_col_ptr[j]; p < w_col_ptr[j + 1u]; p++) {
+        let e = w_col_idx[p];
+        if c_live[e] != 0u {
+            acc = fx_add_sat(acc, fx_mul_sat(active_stake[w_row[e]], c_val[e]));
+        }
+    }
+    rank[j] = acc;
+}

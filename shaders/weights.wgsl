@@ -1,0 +1,73 @@
+// Weights stage: the four masks and the row normalization, on the weight entries (CSR in
+// storage order, columns ≥ n already dropped when read). An entry (i, j) stays live unless
+//   i has no (old) permit; or j = i and i ≠ owner (the diagonal);
+//   last_update_i <= registered_j (outdated);
+//   commit-reveal is on and commit_block_i < registered_j.
+// Live values are the stored u16 as I32F32 integers, then w_ij / Σ_j w_ij (wrapping sum) for
+// rows whose sum is > 0.
+
+@group(0) @binding(0) var<storage, read> params: Params;
+@group(0) @binding(1) var<storage, read> w_col: array<u32>;
+@group(0) @binding(2) var<storage, read> w_raw: array<u32>;
+@group(0) @binding(3) var<storage, read> w_row: array<u32>;
+@group(0) @binding(4) var<storage, read> w_row_ptr: array<u32>;
+@group(0) @binding(5) var<storage, read> old_permit: array<u32>;
+@group(0) @binding(6) var<storage, read> last_update: array<u64>;
+@group(0) @binding(7) var<storage, read> registered: array<u64>;
+@group(0) @binding(8) var<storage, read> commit_block: array<u64>;
+@group(0) @binding(9) var<storage, read_write> w_val: array<i64>;
+@group(0) @binding(10) var<storage, read_write> w_live: array<u32>;
+
+var<workgroup> partial: array<i64, 256>;
+
+@compute @workgroup_size(256)
+fn mask_weights(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let e = linear_id(gid, nwg);
+    if e >= params.nnz_w {
+        return;
+    }
+    let i = w_row[e];
+    let j = w_col[e];
+    var live = old_permit[i] != 0u;
+    if j == i && i != params.owner {
+        live = false;
+    }
+    if last_update[i] <= registered[j] {
+        live = false;
+    }
+    if (params.flags & FLAG_COMMIT_REVEAL) != 0u && commit_block[i] < registered[j] {
+        live = false;
+    }
+    w_live[e] = select(0u, 1u, live);
+    w_val[e] = select(0li, bitcast<i64>(u64(w_raw[e]) << 32u), live);
+}
+
+// One workgroup per row.
+@compute @workgroup_size(256)
+fn row_normalize(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let i = group_index(wid, nwg);
+    let lid = lid3.x;
+    if i >= params.n {
+        return;
+    }
+    let begin = w_row_ptr[i];
+    let end = w_row_ptr[i + 1u];
+    var acc = 0li;
+    for (var e = begin + lid; e < end; e += WG) {
+        acc += w_val[e];
+    }
+    partial[lid] = acc;
+    workgroupBarrier();
+    for (var step = WG / 2u; step > 0u; step /= 2u) {
+        if lid < step {
+            partial[lid] += partial[lid + step];
+        }
+        workgroupBarrier();
+    }
+    let sum = partial[0];
+    if sum > 0li {
+        for (var e = begin + lid; e < end; e += WG) {
+            w_val[e] = fx_safe_div(w_val[e], sum);
+        }
+    }
+}

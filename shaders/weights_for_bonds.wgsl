@@ -1,0 +1,50 @@
+// Weights for bonds when 0 < bonds_penalty < 65535 (otherwise the host binds the weights or
+// the clipped weights themselves): per bond row, both matrices are densified (the last live
+// duplicate wins) and  wb_ij = w_ij + p·(clipped_ij − w_ij)  kept where > 0, in column order.
+// One workgroup per slot row; the result is a dense slot row.
+
+@group(0) @binding(0) var<storage, read> params: Params;
+@group(0) @binding(1) var<storage, read> w_val: array<i64>;
+@group(0) @binding(2) var<storage, read> w_live: array<u32>;
+@group(0) @binding(3) var<storage, read> c_val: array<i64>;
+@group(0) @binding(4) var<storage, read> c_live: array<u32>;
+@group(0) @binding(5) var<storage, read> w_col: array<u32>;
+@group(0) @binding(6) var<storage, read> w_row_ptr: array<u32>;
+@group(0) @binding(7) var<storage, read> slot_rows: array<u32>;
+@group(0) @binding(8) var<storage, read_write> o_val: array<i64>;
+@group(0) @binding(9) var<storage, read_write> o_live: array<u32>;
+@group(0) @binding(10) var<storage, read_write> clipped_dense: array<i64>;
+
+@compute @workgroup_size(256)
+fn interpolate(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let s = group_index(wid, nwg);
+    let lid = lid3.x;
+    if s >= params.n_slots {
+        return;
+    }
+    let n = params.n;
+    let base = s * n;
+    let r = slot_rows[s];
+    for (var j = lid; j < n; j += WG) {
+        o_val[base + j] = 0li;
+        clipped_dense[base + j] = 0li;
+    }
+    storageBarrier();
+    if lid == 0u {
+        for (var e = w_row_ptr[r]; e < w_row_ptr[r + 1u]; e++) {
+            if w_live[e] != 0u {
+                o_val[base + w_col[e]] = w_val[e];
+            }
+            if c_live[e] != 0u {
+                clipped_dense[base + w_col[e]] = c_val[e];
+            }
+        }
+    }
+    storageBarrier();
+    for (var j = lid; j < n; j += WG) {
+        let w = o_val[base + j];
+        let v = fx_add_sat(w, fx_mul_sat(params.penalty, fx_sub_sat(clipped_dense[base + j], w)));
+        o_live[base + j] = select(0u, 1u, v > 0li);
+        o_val[base + j] = select(0li, v, v > 0li);
+    }
+}

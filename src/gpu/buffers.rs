@@ -1,0 +1,169 @@
+//! A pool of named storage buffers, grown on demand and reused across epochs, plus uploads,
+//! readbacks and dispatch-size helpers.
+
+use std::collections::HashMap;
+
+use super::{GpuContext, GpuError};
+
+/// Storage buffers by name; a buffer is re-created only when a larger one is needed.
+#[derive(Default)]
+pub struct BufferPool {
+    buffers: HashMap<&'static str, wgpu::Buffer>,
+    staging: Option<wgpu::Buffer>,
+}
+
+/// The smallest buffer size wgpu accepts for a binding (and a multiple of 16).
+fn padded(bytes: u64) -> u64 {
+    bytes.max(16).div_ceil(16) * 16
+}
+
+impl BufferPool {
+    /// Checks a requested size against the adapter's limits, naming the buffer and the limit.
+    pub fn check_size(ctx: &GpuContext, name: &str, bytes: u64) -> Result<(), GpuError> {
+        let bind = ctx.limits.max_storage_buffer_binding_size;
+        let max = ctx.limits.max_buffer_size;
+        if bytes > bind || bytes > max {
+            return Err(GpuError::TooLarge(format!(
+                "buffer `{name}` needs {bytes} bytes, over the adapter's max_storage_buffer_binding_size \
+                 ({bind} bytes) / max_buffer_size ({max} bytes); use --backend cpu for this snapshot"
+            )));
+        }
+        Ok(())
+    }
+
+    /// A buffer of at least `bytes` bytes under `name`.
+    pub fn get(
+        &mut self,
+        ctx: &GpuContext,
+        name: &'static str,
+        bytes: u64,
+    ) -> Result<&wgpu::Buffer, GpuError> {
+        let size = padded(bytes);
+        Self::check_size(ctx, name, size)?;
+        let fits = self.buffers.get(name).is_some_and(|b| b.size() >= size);
+        if !fits {
+            let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(name),
+                size: size.max(self.buffers.get(name).map_or(0, |b| b.size())),
+                usage: wgpu::BufferUsages::STORAGE
+                    | wgpu::BufferUsages::COPY_DST
+                    | wgpu::BufferUsages::COPY_SRC,
+                mapped_at_creation: false,
+            });
+            self.buffers.insert(name, buffer);
+        }
+        Ok(&self.buffers[name])
+    }
+
+    /// A buffer already made by `get` or `upload`.
+    pub fn buf(&self, name: &'static str) -> &wgpu::Buffer {
+        &self.buffers[name]
+    }
+
+    /// Writes `data` at the start of buffer `name` (created or grown as needed).
+    pub fn upload<T: bytemuck::Pod>(
+        &mut self,
+        ctx: &GpuContext,
+        name: &'static str,
+        data: &[T],
+    ) -> Result<(), GpuError> {
+        let bytes: &[u8] = bytemuck::cast_slice(data);
+        self.get(ctx, name, bytes.len() as u64)?;
+        if !bytes.is_empty() {
+            let len = bytes.len().div_ceil(4) * 4;
+            if len == bytes.len() {
+                ctx.queue.write_buffer(&self.buffers[name], 0, bytes);
+            } else {
+                let mut padded_bytes = bytes.to_vec();
+                padded_bytes.resize(len, 0);
+                ctx.queue
+                    .write_buffer(&self.buffers[name], 0, &padded_bytes);
+            }
+        }
+        Ok(())
+    }
+
+    /// Copies `(buffer, bytes)` pieces to the host after the work submitted so far, in one map.
+    pub fn read(
+        &mut self,
+        ctx: &GpuContext,
+        parts: &[(&'static str, u64)],
+    ) -> Result<Vec<Vec<u8>>, GpuError> {
+        let total: u64 = parts
+            .iter()
+            .map(|&(_, b)| b.div_ceil(8) * 8)
+            .sum::<u64>()
+            .max(8);
+        if self.staging.as_ref().is_none_or(|s| s.size() < total) {
+            self.staging = Some(ctx.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("staging"),
+                size: total.next_power_of_two(),
+                usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            }));
+        }
+        let staging = self.staging.as_ref().expect("staging buffer exists");
+        let mut encoder = ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("readback"),
+            });
+        let mut offset = 0;
+        for &(name, bytes) in parts {
+            let len = bytes.div_ceil(8) * 8;
+            if len > 0 {
+                encoder.copy_buffer_to_buffer(
+                    &self.buffers[name],
+                    0,
+                    staging,
+                    offset,
+                    len.min(self.buffers[name].size()),
+                );
+            }
+            offset += len;
+        }
+        ctx.queue.submit([encoder.finish()]);
+        let slice = staging.slice(..total);
+        let (tx, rx) = std::sync::mpsc::channel();
+        slice.map_async(wgpu::MapMode::Read, move |r| {
+            let _ = tx.send(r);
+        });
+        ctx.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| GpuError::Device(format!("waiting for the GPU: {e}")))?;
+        rx.recv()
+            .map_err(|e| GpuError::Device(format!("readback: {e}")))?
+            .map_err(|e| GpuError::Device(format!("readback: {e}")))?;
+        let out = {
+            let view = slice
+                .get_mapped_range()
+                .map_err(|e| GpuError::Device(format!("readback: {e}")))?;
+            let mut out = Vec::with_capacity(parts.len());
+            let mut offset = 0usize;
+            for &(_, bytes) in parts {
+                out.push(view[offset..offset + bytes as usize].to_vec());
+                offset += (bytes.div_ceil(8) * 8) as usize;
+            }
+            out
+        };
+        staging.unmap();
+        Ok(out)
+    }
+}
+
+/// Workgroups for `count` items of `per_group` each, as a 2-D grid within the per-dimension
+/// limit.
+pub fn grid(ctx: &GpuContext, groups: u64) -> Result<(u32, u32), GpuError> {
+    let max = u64::from(ctx.limits.max_compute_workgroups_per_dimension);
+    if groups == 0 {
+        return Ok((0, 0));
+    }
+    let x = groups.min(max);
+    let y = groups.div_ceil(x);
+    if y > max {
+        return Err(GpuError::TooLarge(format!(
+            "{groups} workgroups exceed max_compute_workgroups_per_dimension² ({max}²)"
+        )));
+    }
+    Ok((x as u32, y as u32))
+}

@@ -1,0 +1,82 @@
+//! The GPU path: every stage of the epoch as WGSL compute kernels (shaders/), bit-identical to
+//! the CPU reference. Integers are native 64-bit in the shaders (see shaders/fixed.wgsl).
+
+pub mod buffers;
+pub mod context;
+pub mod epoch;
+pub mod kernels;
+pub mod layout;
+pub mod params;
+
+pub use context::{list_adapters, AdapterChoice, AdapterReport, GpuContext};
+pub use epoch::GpuEpoch;
+
+use crate::engine::{Engine, EngineError};
+use crate::output::EpochResult;
+use crate::snapshot::Snapshot;
+
+/// Why the GPU path could not run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GpuError {
+    /// No usable adapter; the message says what was found and points to the CPU path.
+    #[error("{0}")]
+    NoAdapter(String),
+    /// A WGSL or pipeline error (a bug in yuma, or an adapter that rejects a kernel).
+    #[error("shader error: {0}")]
+    Shader(String),
+    /// A buffer or dispatch past the adapter's limits; names the limit.
+    #[error("problem too large for this adapter: {0}")]
+    TooLarge(String),
+    /// The device failed or reported a validation error while running.
+    #[error("GPU device error: {0}")]
+    Device(String),
+}
+
+/// The GPU engine: runs each mechanism's epoch with the kernels; the emission split and the
+/// fold over mechanisms stay on the host.
+pub struct GpuEngine {
+    epoch: GpuEpoch,
+}
+
+impl GpuEngine {
+    pub fn new(choice: AdapterChoice) -> Result<GpuEngine, GpuError> {
+        let ctx = GpuContext::new(choice)?;
+        Ok(GpuEngine {
+            epoch: GpuEpoch::new(ctx)?,
+        })
+    }
+
+    /// The context the engine runs on.
+    pub fn context(&self) -> &GpuContext {
+        &self.epoch.ctx
+    }
+
+    /// Runs a whole snapshot.
+    pub fn run_snapshot(&mut self, s: &Snapshot) -> Result<EpochResult, GpuError> {
+        let mut failure = None;
+        let result = crate::epoch::run_with(s, |m, e| {
+            match self.epoch.run_mechanism(s, &s.mechanisms[m], e) {
+                Ok(out) => out,
+                Err(err) => {
+                    failure.get_or_insert(err);
+                    Default::default()
+                }
+            }
+        });
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(result),
+        }
+    }
+}
+
+impl Engine for GpuEngine {
+    fn name(&self) -> String {
+        format!("gpu ({})", self.epoch.ctx.describe())
+    }
+
+    fn run(&mut self, snapshot: &Snapshot) -> Result<EpochResult, EngineError> {
+        self.run_snapshot(snapshot)
+            .map_err(|e| EngineError(e.to_string()))
+    }
+}
