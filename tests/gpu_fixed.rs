@@ -192,6 +192,90 @@ fn gen_divisor(rng: &mut Rng, edges: &[i64]) -> i64 {
     }
 }
 
+/// Which path `fx_udiv_shl32` in fixed.wgsl takes for `(a << 32) / b` (a mirror of its branch
+/// conditions, used to check that the inputs cover every path). `Digit(k)`: the Knuth step with
+/// `k` q-hat corrections.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum DivPath {
+    ByZero,
+    Small,
+    One,
+    QuotientTooBig,
+    TwoDivisions,
+    Digit(u32),
+}
+
+fn div_path(a: i64, b: i64) -> DivPath {
+    const LO32: u64 = 0xFFFF_FFFF;
+    if b == 0 {
+        return DivPath::ByZero;
+    }
+    let (ua, ub) = (a.unsigned_abs(), b.unsigned_abs());
+    if ua <= LO32 {
+        return DivPath::Small;
+    }
+    if ua == 1 << 32 {
+        return DivPath::One;
+    }
+    let qh = ua / ub;
+    if qh > LO32 {
+        return DivPath::QuotientTooBig;
+    }
+    let rh = ua - qh * ub;
+    if rh <= LO32 {
+        return DivPath::TwoDivisions;
+    }
+    // fx_div_digit
+    let s = ub.leading_zeros();
+    let (dn, rn) = (ub << s, rh << s);
+    let (dh, dl) = (dn >> 32, dn & LO32);
+    let mut qhat = (rn / dh).min(LO32);
+    let mut rhat = rn - qhat * dh;
+    let mut corrections = 0;
+    while corrections < 2 && rhat <= LO32 && qhat * dl > rhat << 32 {
+        qhat -= 1;
+        rhat += dh;
+        corrections += 1;
+    }
+    assert_eq!(
+        u128::from(qhat),
+        (u128::from(rh) << 32) / u128::from(ub),
+        "CPU mirror of fx_div_digit"
+    );
+    DivPath::Digit(corrections)
+}
+
+/// Division operands that reach the Knuth step of fx_div_digit with 0, 1 and 2 q-hat
+/// corrections: normalized divisors with a high digit just above 2^31, a low digit near 2^32,
+/// and a remainder just below the divisor (the q-hat estimate is off by up to 2 there).
+fn knuth_hard_cases(rng: &mut Rng) -> Vec<Case> {
+    let mut found = [0usize; 3];
+    let mut cases = Vec::new();
+    for _ in 0..400_000 {
+        let s = 1 + rng.below(8) as u32;
+        let dh = (1u64 << 31) + rng.below(64);
+        let dl = ((1u64 << 32) - 1 - rng.below(1 << 20)) & !((1u64 << s) - 1);
+        let d = ((dh << 32) | dl) >> s;
+        let span = 1 << rng.below(41);
+        let r = d - 1 - rng.below(span);
+        let qh = if d < 1 << 62 { rng.below(2) } else { 0 };
+        let ua = qh * d + r;
+        let a = rng.sign(ua as i64);
+        let b = rng.sign(d as i64);
+        if let DivPath::Digit(k) = div_path(a, b) {
+            let slot = &mut found[k as usize];
+            if *slot < 500 {
+                *slot += 1;
+                cases.push(Case {
+                    a: a.into(),
+                    b: b.into(),
+                });
+            }
+        }
+    }
+    cases
+}
+
 fn edges_i128() -> Vec<i128> {
     let one = 1i128 << 64;
     let mut v = vec![
@@ -261,7 +345,15 @@ fn gen_u64(rng: &mut Rng) -> u64 {
     match rng.below(6) {
         0 => rng.next(),
         1 => rng.log_uniform_i64().unsigned_abs(),
-        2 => rng.pick(&[0, 1, u64::MAX, u64::MAX - 1, 1 << 63, (1 << 63) - 1, (1 << 63) + 1]),
+        2 => rng.pick(&[
+            0,
+            1,
+            u64::MAX,
+            u64::MAX - 1,
+            1 << 63,
+            (1 << 63) - 1,
+            (1 << 63) + 1,
+        ]),
         3 => (1 << 63) + rng.below(16) - 8,
         4 => rng.below(1_000_000_000_000_000_000),
         _ => 1 << rng.below(64),
@@ -378,6 +470,9 @@ fn ops() -> Vec<Op> {
                 });
             }
         }
+        if divisor {
+            v.extend(knuth_hard_cases(rng));
+        }
         for _ in 0..RANDOM_CASES {
             let a = gen_i64(rng, &e64);
             let b = if divisor {
@@ -443,7 +538,15 @@ fn ops() -> Vec<Op> {
     // rao: x an I32F32 operand, rao a u64.
     let mut rao_cases = Vec::new();
     for &a in &e64 {
-        for r in [0u64, 1, 1_000_000_000, u64::MAX, 1 << 63, (1 << 32) - 1, 1 << 32] {
+        for r in [
+            0u64,
+            1,
+            1_000_000_000,
+            u64::MAX,
+            1 << 63,
+            (1 << 32) - 1,
+            1 << 32,
+        ] {
             rao_cases.push(Case {
                 a: a.into(),
                 b: r.into(),
@@ -796,7 +899,8 @@ fn run_op(gpu: &Gpu, pipeline: &wgpu::ComputePipeline, op: &Op) -> Vec<Out> {
         .collect()
 }
 
-fn show(op: &Op, c: Case, o: Out) -> String {
+/// The operands of a case, as raw bits and as numbers.
+fn show_inputs(op: &Op, c: Case) -> String {
     let operand = |x: i128| -> String {
         match op.id {
             // 128-bit operands
@@ -805,21 +909,53 @@ fn show(op: &Op, c: Case, o: Out) -> String {
             _ => format!("{} ({:.9})", x as i64, x as i64 as f64 / 2f64.powi(32)),
         }
     };
-    let b = match op.id {
-        20 => format!("{}", c.b as u64),
-        7..=9 | 12 | 13 | 15 | 18 | 19 => "-".to_string(),
-        _ => operand(c.b),
-    };
+    match op.id {
+        20 => format!("a = {}, rao = {}", operand(c.a), c.b as u64),
+        7..=9 | 12 | 13 | 15 | 18 | 19 => format!("a = {}", operand(c.a)),
+        _ => format!("a = {}, b = {}", operand(c.a), operand(c.b)),
+    }
+}
+
+/// A result: raw value (in the operation's type) and flag.
+fn show_out(op: &Op, o: Out) -> String {
     let value = match op.id {
         9..=11 | 15..=17 => format!("{}", o.value as i128),
         19 | 20 => format!("{}", o.value as u64),
         _ => format!("{}", o.value as u64 as i64),
     };
-    format!(
-        "a = {}, b = {b} -> value {value}, ok {}",
-        operand(c.a),
-        o.ok
-    )
+    match op.kind {
+        Kind::Value => value,
+        Kind::Checked if o.ok => format!("Some({value})"),
+        Kind::Checked => "None".to_string(),
+        Kind::Flag => format!("{}", o.ok),
+    }
+}
+
+/// The division inputs reach every branch of fx_udiv_shl32 / fx_div_digit (CPU only).
+#[test]
+fn division_inputs_cover_every_path() {
+    for op in ops().iter().filter(|op| matches!(op.id, 4..=6)) {
+        let mut counts = std::collections::BTreeMap::new();
+        for c in &op.cases {
+            *counts
+                .entry(div_path(c.a as i64, c.b as i64))
+                .or_insert(0usize) += 1;
+        }
+        println!("{}: {counts:?}", op.name);
+        for path in [
+            DivPath::ByZero,
+            DivPath::Small,
+            DivPath::One,
+            DivPath::QuotientTooBig,
+            DivPath::TwoDivisions,
+            DivPath::Digit(0),
+            DivPath::Digit(1),
+            DivPath::Digit(2),
+        ] {
+            let n = counts.get(&path).copied().unwrap_or(0);
+            assert!(n >= 50, "{}: only {n} inputs take {path:?}", op.name);
+        }
+    }
 }
 
 #[test]
@@ -859,6 +995,7 @@ fn fixed_ops_match_substrate_fixed() {
     let mut total = 0usize;
     for op in ops() {
         let t = Instant::now();
+        assert!(op.cases.len() >= RANDOM_CASES, "{}: too few cases", op.name);
         let got = run_op(&gpu, &pipeline, &op);
         assert_eq!(got.len(), op.cases.len(), "{}: output length", op.name);
         let mut op_failures = 0usize;
@@ -868,10 +1005,11 @@ fn fixed_ops_match_substrate_fixed() {
             if g != expected {
                 if op_failures < 10 {
                     println!(
-                        "MISMATCH {}: expected {} | got {}",
+                        "MISMATCH {}: {}: expected {}, got {}",
                         op.name,
-                        show(&op, c, expected),
-                        show(&op, c, g)
+                        show_inputs(&op, c),
+                        show_out(&op, expected),
+                        show_out(&op, g)
                     );
                 }
                 op_failures += 1;
@@ -888,5 +1026,8 @@ fn fixed_ops_match_substrate_fixed() {
         total += op.cases.len();
     }
     println!("{total} cases in {:.2?}", start.elapsed());
-    assert_eq!(failures, 0, "{failures} mismatches between fixed.wgsl and substrate-fixed");
+    assert_eq!(
+        failures, 0,
+        "{failures} mismatches between fixed.wgsl and substrate-fixed"
+    );
 }
