@@ -3,6 +3,7 @@
 mod backend;
 mod check;
 mod epoch;
+mod info;
 
 use clap::{Parser, Subcommand};
 
@@ -63,6 +64,7 @@ struct Cli {
 enum Command {
     Epoch(epoch::EpochArgs),
     Check(check::CheckArgs),
+    Info(info::InfoArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -71,6 +73,7 @@ pub fn run() -> Result<(), CliError> {
     match Cli::parse().command {
         Command::Epoch(a) => epoch::run(a),
         Command::Check(a) => check::run(a),
+        Command::Info(a) => info::run(a),
     }
 }
 

@@ -1,0 +1,45 @@
+//! Every golden case on the GPU path, bit for bit (CI runs this on lavapipe).
+
+mod gpu_support;
+
+use yuma::compare::compare;
+use yuma::output::read_epoch;
+use yuma::snapshot::read_snapshot;
+
+#[test]
+fn every_golden_is_bit_identical_on_the_gpu() {
+    let Some(mut gpu) = gpu_support::gpu_engine("every_golden_is_bit_identical_on_the_gpu") else {
+        return;
+    };
+    let cases = gpu_support::case_dirs(&gpu_support::goldens_dir());
+    assert!(
+        cases.len() >= 161,
+        "expected every golden case, found {}",
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    for case in &cases {
+        let snapshot = read_snapshot(&case.join("snapshot.json")).expect("valid golden snapshot");
+        let expected = read_epoch(&case.join("epoch.json")).expect("valid golden epoch");
+        match gpu.run_snapshot(&snapshot) {
+            Ok(got) => {
+                let diffs = compare(&expected, &got);
+                if let Some(first) = diffs.first() {
+                    failures.push(format!(
+                        "{}: {} differences, first: {first}",
+                        case.display(),
+                        diffs.len()
+                    ));
+                }
+            }
+            Err(e) => failures.push(format!("{}: {e}", case.display())),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ on the GPU:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
