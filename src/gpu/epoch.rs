@@ -9,6 +9,7 @@ use super::layout::EpochLayout;
 use super::params::{EpochParams, MatView, NONE};
 use super::{GpuContext, GpuError};
 use crate::epoch::permits::old_permits;
+use crate::epoch::trace::Trace;
 use crate::fixed::{ONE, ZERO};
 use crate::output::{EpochOutput, RawOutput};
 use crate::snapshot::{MechanismInput, Snapshot};
@@ -255,6 +256,18 @@ impl GpuEpoch {
         s: &Snapshot,
         m: &MechanismInput,
         rao: u64,
+    ) -> Result<EpochOutput, GpuError> {
+        self.run_mechanism_captured(s, m, rao, None)
+    }
+
+    /// Like `run_mechanism`, and with `capture` also reads back the intermediate stages, labelled
+    /// as the CPU trace labels them, so each kernel can be checked against its CPU twin.
+    pub fn run_mechanism_captured(
+        &mut self,
+        s: &Snapshot,
+        m: &MechanismInput,
+        rao: u64,
+        capture: Option<&mut Trace>,
     ) -> Result<EpochOutput, GpuError> {
         let n = s.len();
         let lay = EpochLayout::new(&m.weights, &m.bonds, n);
@@ -734,6 +747,9 @@ impl GpuEpoch {
                 Vec::new()
             });
         }
+        if let Some(t) = capture {
+            self.capture(t, &lay, &parts, wb, final_ema)?;
+        }
         let to_u16 = |v: &[u32]| v.iter().map(|&x| x as u16).collect::<Vec<u16>>();
         let consensus = consensus_bits.unwrap_or_else(|| i64s(2));
         Ok(EpochOutput {
@@ -764,6 +780,89 @@ impl GpuEpoch {
         })
     }
 
+    /// Reads a matrix back as sparse rows of raw bits (live entries, storage or column order).
+    fn read_matrix(
+        &mut self,
+        lay: &EpochLayout,
+        m: Matrix,
+    ) -> Result<Vec<Vec<(u16, i64)>>, GpuError> {
+        let n = lay.row_slot.len();
+        let count = if m.dense {
+            lay.slot_rows.len() * n
+        } else {
+            lay.weights.nnz()
+        } as u64;
+        let parts = self
+            .pool
+            .read(&self.ctx, &[(m.val, 8 * count), (m.live, 4 * count)])?;
+        let (val, live): (Vec<i64>, Vec<u32>) = (u8s_to(&parts[0]), u8s_to(&parts[1]));
+        Ok((0..n)
+            .map(|i| {
+                if m.dense {
+                    let s = lay.row_slot[i];
+                    if s == NONE {
+                        return Vec::new();
+                    }
+                    let base = s as usize * n;
+                    (0..n)
+                        .filter(|&j| live[base + j] != 0)
+                        .map(|j| (j as u16, val[base + j]))
+                        .collect()
+                } else {
+                    let w = &lay.weights;
+                    (w.row_ptr[i] as usize..w.row_ptr[i + 1] as usize)
+                        .filter(|&e| live[e] != 0)
+                        .map(|e| (w.col[e] as u16, val[e]))
+                        .collect()
+                }
+            })
+            .collect())
+    }
+
+    fn capture(
+        &mut self,
+        t: &mut Trace,
+        lay: &EpochLayout,
+        parts: &[Vec<u8>],
+        wb: Matrix,
+        ema: Matrix,
+    ) -> Result<(), GpuError> {
+        let n = lay.row_slot.len();
+        let i64s = |k: usize| u8s_to::<i64>(&parts[k]);
+        t.plain("Normalised Stake", &i64s(0));
+        let permits: Vec<bool> = u8s_to::<u32>(&parts[8]).iter().map(|&x| x != 0).collect();
+        t.plain("new_validator_permits", &permits);
+        t.plain("Active Stake", &i64s(1));
+        let w = self.read_matrix(
+            lay,
+            Matrix {
+                val: "w_val",
+                live: "w_live",
+                dense: false,
+            },
+        )?;
+        t.plain("Weights (mask+norm)", &w);
+        let c: Vec<i64> = u8s_to(&self.pool.read(&self.ctx, &[("consensus", 8 * n as u64)])?[0]);
+        t.plain("Consensus", &c);
+        let clipped = self.read_matrix(
+            lay,
+            Matrix {
+                val: "c_val",
+                live: "c_live",
+                dense: false,
+            },
+        )?;
+        t.plain("Clipped Weights", &clipped);
+        t.plain("Validator Trust", &i64s(3));
+        t.plain("Incentive (=Rank)", &i64s(4));
+        let wb = self.read_matrix(lay, wb)?;
+        t.plain("yuma: weights_for_bonds", &wb);
+        t.plain("Dividends", &i64s(5));
+        let ema = self.read_matrix(lay, ema)?;
+        t.plain("yuma: ema_bonds final", &ema);
+        Ok(())
+    }
+
     fn dividends(
         &self,
         enc: &mut wgpu::CommandEncoder,
@@ -792,6 +891,3 @@ impl GpuEpoch {
         )
     }
 }
-
-#[allow(dead_code)]
-const _: u32 = NONE;

@@ -46,6 +46,11 @@ impl GpuEngine {
         })
     }
 
+    /// The per-mechanism runner (for stage-by-stage checks).
+    pub fn epoch_mut(&mut self) -> &mut GpuEpoch {
+        &mut self.epoch
+    }
+
     /// The context the engine runs on.
     pub fn context(&self) -> &GpuContext {
         &self.epoch.ctx
