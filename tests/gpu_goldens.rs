@@ -43,3 +43,40 @@ fn every_golden_is_bit_identical_on_the_gpu() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn batched_submission_equals_the_goldens() {
+    let Some(mut gpu) = gpu_support::gpu_engine("batched_submission_equals_the_goldens") else {
+        return;
+    };
+    let cases = gpu_support::case_dirs(&gpu_support::goldens_dir());
+    let loaded: Vec<_> = cases
+        .iter()
+        .map(|c| {
+            (
+                c.clone(),
+                read_snapshot(&c.join("snapshot.json")).expect("valid golden snapshot"),
+                read_epoch(&c.join("epoch.json")).expect("valid golden epoch"),
+            )
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for chunk in loaded.chunks(40) {
+        let snaps: Vec<&_> = chunk.iter().map(|(_, s, _)| s).collect();
+        for ((case, _, expected), got) in chunk.iter().zip(gpu.run_snapshots(&snaps)) {
+            match got {
+                Ok(got) => {
+                    if let Some(first) = compare(expected, &got).first() {
+                        failures.push(format!("{}: {first}", case.display()));
+                    }
+                }
+                Err(e) => failures.push(format!("{}: {e}", case.display())),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "batched GPU results differ:\n{}",
+        failures.join("\n")
+    );
+}

@@ -83,72 +83,80 @@ impl BufferPool {
         Ok(())
     }
 
-    /// Copies `(buffer, bytes)` pieces to the host after the work submitted so far, in one map.
+    /// Copies `(buffer, bytes)` pieces of this pool to the host, in one map.
     pub fn read(
         &mut self,
         ctx: &GpuContext,
         parts: &[(&'static str, u64)],
     ) -> Result<Vec<Vec<u8>>, GpuError> {
-        let total: u64 = parts
+        let pieces: Vec<(&wgpu::Buffer, u64)> = parts
             .iter()
-            .map(|&(_, b)| b.div_ceil(8) * 8)
-            .sum::<u64>()
-            .max(8);
-        if self.staging.as_ref().is_none_or(|s| s.size() < total) {
-            self.staging = Some(ctx.device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("staging"),
-                size: total.next_power_of_two(),
-                usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            }));
-        }
-        let staging = self.staging.as_ref().expect("staging buffer exists");
-        let mut encoder = ctx
-            .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                label: Some("readback"),
-            });
-        let mut offset = 0;
-        for &(name, bytes) in parts {
-            let len = bytes.div_ceil(8) * 8;
-            if len > 0 {
-                encoder.copy_buffer_to_buffer(
-                    &self.buffers[name],
-                    0,
-                    staging,
-                    offset,
-                    len.min(self.buffers[name].size()),
-                );
-            }
-            offset += len;
-        }
-        ctx.queue.submit([encoder.finish()]);
-        let slice = staging.slice(..total);
-        let (tx, rx) = std::sync::mpsc::channel();
-        slice.map_async(wgpu::MapMode::Read, move |r| {
-            let _ = tx.send(r);
-        });
-        ctx.device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| GpuError::Device(format!("waiting for the GPU: {e}")))?;
-        rx.recv()
-            .map_err(|e| GpuError::Device(format!("readback: {e}")))?
-            .map_err(|e| GpuError::Device(format!("readback: {e}")))?;
-        let out = {
-            let view = slice
-                .get_mapped_range()
-                .map_err(|e| GpuError::Device(format!("readback: {e}")))?;
-            let mut out = Vec::with_capacity(parts.len());
-            let mut offset = 0usize;
-            for &(_, bytes) in parts {
-                out.push(view[offset..offset + bytes as usize].to_vec());
-                offset += (bytes.div_ceil(8) * 8) as usize;
-            }
-            out
-        };
-        staging.unmap();
-        Ok(out)
+            .map(|&(name, b)| (&self.buffers[name], b))
+            .collect();
+        read_buffers(ctx, &mut self.staging, &pieces)
     }
+}
+
+/// Copies `(buffer, bytes)` pieces to the host after the work submitted so far: one copy
+/// command list, one map of a reused staging buffer.
+pub fn read_buffers(
+    ctx: &GpuContext,
+    staging: &mut Option<wgpu::Buffer>,
+    parts: &[(&wgpu::Buffer, u64)],
+) -> Result<Vec<Vec<u8>>, GpuError> {
+    let total: u64 = parts
+        .iter()
+        .map(|&(_, b)| b.div_ceil(8) * 8)
+        .sum::<u64>()
+        .max(8);
+    if staging.as_ref().is_none_or(|s| s.size() < total) {
+        *staging = Some(ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("staging"),
+            size: total.next_power_of_two(),
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        }));
+    }
+    let staging = staging.as_ref().expect("staging buffer exists");
+    let mut encoder = ctx
+        .device
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("readback"),
+        });
+    let mut offset = 0;
+    for &(buffer, bytes) in parts {
+        let len = bytes.div_ceil(8) * 8;
+        if len > 0 {
+            encoder.copy_buffer_to_buffer(buffer, 0, staging, offset, len.min(buffer.size()));
+        }
+        offset += len;
+    }
+    ctx.queue.submit([encoder.finish()]);
+    let slice = staging.slice(..total);
+    let (tx, rx) = std::sync::mpsc::channel();
+    slice.map_async(wgpu::MapMode::Read, move |r| {
+        let _ = tx.send(r);
+    });
+    ctx.device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| GpuError::Device(format!("waiting for the GPU: {e}")))?;
+    rx.recv()
+        .map_err(|e| GpuError::Device(format!("readback: {e}")))?
+        .map_err(|e| GpuError::Device(format!("readback: {e}")))?;
+    let out = {
+        let view = slice
+            .get_mapped_range()
+            .map_err(|e| GpuError::Device(format!("readback: {e}")))?;
+        let mut out = Vec::with_capacity(parts.len());
+        let mut offset = 0usize;
+        for &(_, bytes) in parts {
+            out.push(view[offset..offset + bytes as usize].to_vec());
+            offset += (bytes.div_ceil(8) * 8) as usize;
+        }
+        out
+    };
+    staging.unmap();
+    Ok(out)
 }
 
 /// Workgroups for `count` items of `per_group` each, as a 2-D grid within the per-dimension

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::buffers::{grid, BufferPool};
+use super::buffers::{grid, read_buffers, BufferPool};
 use super::kernels::Kernels;
 use super::layout::EpochLayout;
 use super::params::{EpochParams, MatView, NONE};
@@ -35,16 +35,58 @@ struct Matrix {
     dense: bool,
 }
 
-/// The GPU path: a context, its pipelines, and buffers reused from one epoch to the next.
+/// The GPU path: a context, its pipelines, and buffers reused from one epoch to the next (one
+/// pool per epoch of a batch).
 pub struct GpuEpoch {
     pub ctx: Arc<GpuContext>,
     kernels: Kernels,
-    pool: BufferPool,
+    pools: Vec<BufferPool>,
+    staging: Option<wgpu::Buffer>,
 }
+
+/// One mechanism's epoch in flight.
+struct Job {
+    lay: EpochLayout,
+    params: EpochParams,
+    yuma3: bool,
+    liquid_enabled: bool,
+    /// Liquid alpha applies (decided once the consensus is known).
+    liquid: bool,
+    consensus: Option<Vec<i64>>,
+    wb: Matrix,
+    ema: Matrix,
+}
+
+/// What to run: a snapshot, one of its mechanisms and that mechanism's emission.
+pub type MechanismJob<'a> = (&'a Snapshot, &'a MechanismInput, u64);
 
 fn u8s_to<T: bytemuck::Pod>(bytes: &[u8]) -> Vec<T> {
     bytemuck::pod_collect_to_vec(bytes)
 }
+
+fn view_of(m: Matrix) -> &'static str {
+    if m.dense {
+        "view_dense"
+    } else {
+        "view_csr"
+    }
+}
+
+/// Per-uid results read back for every epoch: (buffer, bytes per uid).
+const RESULTS: [(&str, u64); 12] = [
+    ("stake", 8),
+    ("active_stake", 8),
+    ("consensus", 8),
+    ("trust", 8),
+    ("incentive", 8),
+    ("dividends", 8),
+    ("stake_weight", 8),
+    ("stake_u16", 4),
+    ("new_permit", 4),
+    ("inactive", 4),
+    ("rao", 24),
+    ("terms_u16", 16),
+];
 
 impl GpuEpoch {
     pub fn new(ctx: Arc<GpuContext>) -> Result<GpuEpoch, GpuError> {
@@ -52,12 +94,14 @@ impl GpuEpoch {
         Ok(GpuEpoch {
             ctx,
             kernels,
-            pool: BufferPool::default(),
+            pools: Vec::new(),
+            staging: None,
         })
     }
 
     fn dispatch(
         &self,
+        pool: &BufferPool,
         enc: &mut wgpu::CommandEncoder,
         stage: &'static str,
         entry: &str,
@@ -81,7 +125,7 @@ impl GpuEpoch {
                     })?;
                 Ok(wgpu::BindGroupEntry {
                     binding: b,
-                    resource: self.pool.buf(name).as_entire_binding(),
+                    resource: pool.buf(name).as_entire_binding(),
                 })
             })
             .collect::<Result<_, GpuError>>()?;
@@ -112,22 +156,19 @@ impl GpuEpoch {
         Ok(())
     }
 
-    /// Uploads one mechanism's inputs; returns its parameters.
+    /// Uploads one mechanism's inputs into `pool`.
     fn upload(
-        &mut self,
-        s: &Snapshot,
-        m: &MechanismInput,
-        rao: u64,
-        lay: &EpochLayout,
-    ) -> Result<EpochParams, GpuError> {
-        let ctx = Arc::clone(&self.ctx);
+        ctx: &GpuContext,
+        pool: &mut BufferPool,
+        (s, m, rao): MechanismJob<'_>,
+    ) -> Result<Job, GpuError> {
         let n = s.len();
+        let lay = EpochLayout::new(&m.weights, &m.bonds, n);
         let slots = lay.slot_rows.len();
         let p = EpochParams::new(s, rao, lay.weights.nnz(), lay.bonds.nnz(), slots);
-        let pool = &mut self.pool;
-        pool.upload(&ctx, "params", &[p])?;
+        pool.upload(ctx, "params", &[p])?;
         pool.upload(
-            &ctx,
+            ctx,
             "view_csr",
             &[MatView {
                 dense: 0,
@@ -135,44 +176,44 @@ impl GpuEpoch {
             }],
         )?;
         pool.upload(
-            &ctx,
+            ctx,
             "view_dense",
             &[MatView {
                 dense: 1,
                 _pad: [0; 3],
             }],
         )?;
-        pool.upload(&ctx, "alpha_stake", &s.alpha_stake)?;
-        pool.upload(&ctx, "tao_stake", &s.tao_stake)?;
-        pool.upload(&ctx, "last_update", &m.last_update)?;
-        pool.upload(&ctx, "registered", &s.block_at_registration)?;
+        pool.upload(ctx, "alpha_stake", &s.alpha_stake)?;
+        pool.upload(ctx, "tao_stake", &s.tao_stake)?;
+        pool.upload(ctx, "last_update", &m.last_update)?;
+        pool.upload(ctx, "registered", &s.block_at_registration)?;
         let commits: Vec<u64> = m
             .commit_block
             .iter()
             .map(|c| c.unwrap_or(u64::MAX))
             .collect();
-        pool.upload(&ctx, "commit_block", &commits)?;
+        pool.upload(ctx, "commit_block", &commits)?;
         let old: Vec<u32> = old_permits(&s.validator_permit, s.owner_in_range())
             .iter()
             .map(|&b| u32::from(b))
             .collect();
-        pool.upload(&ctx, "old_permit", &old)?;
+        pool.upload(ctx, "old_permit", &old)?;
         let w = &lay.weights;
-        pool.upload(&ctx, "w_row_ptr", &w.row_ptr)?;
-        pool.upload(&ctx, "w_col", &w.col)?;
-        pool.upload(&ctx, "w_raw", &w.raw)?;
-        pool.upload(&ctx, "w_row", &w.row)?;
-        pool.upload(&ctx, "w_col_ptr", &w.col_ptr)?;
-        pool.upload(&ctx, "w_col_idx", &w.col_idx)?;
-        pool.upload(&ctx, "w_sorted", &w.sorted)?;
+        pool.upload(ctx, "w_row_ptr", &w.row_ptr)?;
+        pool.upload(ctx, "w_col", &w.col)?;
+        pool.upload(ctx, "w_raw", &w.raw)?;
+        pool.upload(ctx, "w_row", &w.row)?;
+        pool.upload(ctx, "w_col_ptr", &w.col_ptr)?;
+        pool.upload(ctx, "w_col_idx", &w.col_idx)?;
+        pool.upload(ctx, "w_sorted", &w.sorted)?;
         let b = &lay.bonds;
-        pool.upload(&ctx, "b_row_ptr", &b.row_ptr)?;
-        pool.upload(&ctx, "b_col", &b.col)?;
-        pool.upload(&ctx, "b_raw", &b.raw)?;
-        pool.upload(&ctx, "b_col_ptr", &b.col_ptr)?;
-        pool.upload(&ctx, "b_col_idx", &b.col_idx)?;
-        pool.upload(&ctx, "slot_rows", &lay.slot_rows)?;
-        pool.upload(&ctx, "row_slot", &lay.row_slot)?;
+        pool.upload(ctx, "b_row_ptr", &b.row_ptr)?;
+        pool.upload(ctx, "b_col", &b.col)?;
+        pool.upload(ctx, "b_raw", &b.raw)?;
+        pool.upload(ctx, "b_col_ptr", &b.col_ptr)?;
+        pool.upload(ctx, "b_col_idx", &b.col_idx)?;
+        pool.upload(ctx, "slot_rows", &lay.slot_rows)?;
+        pool.upload(ctx, "row_slot", &lay.row_slot)?;
         let (n8, n4, nw, nb, dense) = (
             8 * n as u64,
             4 * n as u64,
@@ -180,6 +221,7 @@ impl GpuEpoch {
             b.nnz() as u64,
             (slots * n) as u64,
         );
+        let wide = dense.max(nw);
         for (name, bytes) in [
             ("scal", 64),
             ("filtered", 16 * n as u64),
@@ -211,36 +253,55 @@ impl GpuEpoch {
             ("wb_live", 4 * dense),
             ("scratch", 8 * dense),
             ("alpha_dense", 8 * dense),
-            ("delta_val", 8 * dense.max(nw)),
-            ("ema_val", 8 * dense.max(nw)),
-            ("ema_live", 4 * dense.max(nw)),
-            ("ema_norm", 8 * dense.max(nw)),
-            ("out_col", 4 * dense.max(nw)),
-            ("out_val", 8 * dense.max(nw)),
-            ("out_u16", 4 * dense.max(nw)),
+            ("delta_val", 8 * wide),
+            ("ema_val", 8 * wide),
+            ("ema_live", 4 * wide),
+            ("ema_norm", 8 * wide),
+            ("out_col", 4 * wide),
+            ("out_val", 8 * wide),
+            ("out_u16", 4 * wide),
         ] {
-            pool.get(&ctx, name, bytes)?;
+            pool.get(ctx, name, bytes)?;
         }
-        Ok(p)
+        let h = &s.hyperparams;
+        Ok(Job {
+            lay,
+            params: p,
+            yuma3: h.yuma3_enabled,
+            liquid_enabled: h.liquid_alpha_enabled,
+            liquid: false,
+            consensus: None,
+            wb: Matrix {
+                val: "w_val",
+                live: "w_live",
+                dense: false,
+            },
+            ema: Matrix {
+                val: "ema_val",
+                live: "ema_live",
+                dense: true,
+            },
+        })
     }
 
     /// Column normalize (or max-upscale) of matrix `m` whose column lists are `cols`.
     fn columns(
         &self,
+        pool: &BufferPool,
         enc: &mut wgpu::CommandEncoder,
         entry: &str,
         m: Matrix,
         cols: (&'static str, &'static str),
         n: u64,
     ) -> Result<(), GpuError> {
-        let view = if m.dense { "view_dense" } else { "view_csr" };
         self.dispatch(
+            pool,
             enc,
             "columns",
             entry,
             &[
                 (0, "params"),
-                (1, view),
+                (1, view_of(m)),
                 (2, m.val),
                 (3, m.live),
                 (4, cols.0),
@@ -250,47 +311,43 @@ impl GpuEpoch {
         )
     }
 
-    /// Runs one mechanism's epoch with `rao` as its emission.
-    pub fn run_mechanism(
-        &mut self,
-        s: &Snapshot,
-        m: &MechanismInput,
-        rao: u64,
-    ) -> Result<EpochOutput, GpuError> {
-        self.run_mechanism_captured(s, m, rao, None)
+    fn dividends(
+        &self,
+        pool: &BufferPool,
+        enc: &mut wgpu::CommandEncoder,
+        entry: &str,
+        m: Matrix,
+        n: u64,
+    ) -> Result<(), GpuError> {
+        self.dispatch(
+            pool,
+            enc,
+            "dividends",
+            entry,
+            &[
+                (0, "params"),
+                (1, view_of(m)),
+                (2, m.val),
+                (3, m.live),
+                (4, "w_row_ptr"),
+                (5, "w_col"),
+                (6, "row_slot"),
+                (7, "incentive"),
+                (8, "active_stake"),
+                (9, "dividends"),
+            ],
+            Launch::Items(n),
+        )
     }
 
-    /// Like `run_mechanism`, and with `capture` also reads back the intermediate stages, labelled
-    /// as the CPU trace labels them, so each kernel can be checked against its CPU twin.
-    pub fn run_mechanism_captured(
-        &mut self,
-        s: &Snapshot,
-        m: &MechanismInput,
-        rao: u64,
-        capture: Option<&mut Trace>,
-    ) -> Result<EpochOutput, GpuError> {
-        let n = s.len();
-        let lay = EpochLayout::new(&m.weights, &m.bonds, n);
-        let p = self.upload(s, m, rao, &lay)?;
-        let (nu, nw, nb, slots) = (
-            n as u64,
-            lay.weights.nnz() as u64,
-            lay.bonds.nnz() as u64,
-            lay.slot_rows.len() as u64,
-        );
-        let h = &s.hyperparams;
-        let scope = self
-            .ctx
-            .device
-            .push_error_scope(wgpu::ErrorFilter::Validation);
-        let mut enc = self
-            .ctx
-            .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                label: Some("epoch"),
-            });
-        let e = &mut enc;
-
+    /// Stake through incentive.
+    fn encode_front(
+        &self,
+        pool: &BufferPool,
+        e: &mut wgpu::CommandEncoder,
+        job: &Job,
+    ) -> Result<(), GpuError> {
+        let (nu, nw) = (u64::from(job.params.n), u64::from(job.params.nnz_w));
         // == Stake, activity, permits ==
         let stake_binds = [
             (0, "params"),
@@ -304,9 +361,17 @@ impl GpuEpoch {
             (8, "inactive"),
             (9, "stake_u16"),
         ];
-        self.dispatch(e, "stake", "stake_total", &stake_binds, Launch::Items(nu))?;
-        self.dispatch(e, "stake", "stake_sum", &stake_binds, Launch::One)?;
         self.dispatch(
+            pool,
+            e,
+            "stake",
+            "stake_total",
+            &stake_binds,
+            Launch::Items(nu),
+        )?;
+        self.dispatch(pool, e, "stake", "stake_sum", &stake_binds, Launch::One)?;
+        self.dispatch(
+            pool,
             e,
             "stake",
             "stake_normalize",
@@ -321,8 +386,16 @@ impl GpuEpoch {
             (4, "new_permit"),
             (5, "active_stake"),
         ];
-        self.dispatch(e, "permits", "new_permits", &permit_binds, Launch::One)?;
         self.dispatch(
+            pool,
+            e,
+            "permits",
+            "new_permits",
+            &permit_binds,
+            Launch::One,
+        )?;
+        self.dispatch(
+            pool,
             e,
             "permits",
             "active_stake_normalize",
@@ -345,6 +418,7 @@ impl GpuEpoch {
             (10, "w_live"),
         ];
         self.dispatch(
+            pool,
             e,
             "weights",
             "mask_weights",
@@ -352,6 +426,7 @@ impl GpuEpoch {
             Launch::Items(nw),
         )?;
         self.dispatch(
+            pool,
             e,
             "weights",
             "row_normalize",
@@ -374,6 +449,7 @@ impl GpuEpoch {
             (10, "consensus"),
         ];
         self.dispatch(
+            pool,
             e,
             "consensus",
             "median_stakes",
@@ -381,6 +457,7 @@ impl GpuEpoch {
             Launch::One,
         )?;
         self.dispatch(
+            pool,
             e,
             "consensus",
             "weighted_median",
@@ -403,16 +480,32 @@ impl GpuEpoch {
             (12, "trust"),
             (13, "incentive"),
         ];
-        self.dispatch(e, "incentive", "clip", &incentive_binds, Launch::Items(nw))?;
         self.dispatch(
+            pool,
+            e,
+            "incentive",
+            "clip",
+            &incentive_binds,
+            Launch::Items(nw),
+        )?;
+        self.dispatch(
+            pool,
             e,
             "incentive",
             "validator_trust",
             &incentive_binds,
             Launch::Groups(nu),
         )?;
-        self.dispatch(e, "incentive", "ranks", &incentive_binds, Launch::Items(nu))?;
         self.dispatch(
+            pool,
+            e,
+            "incentive",
+            "ranks",
+            &incentive_binds,
+            Launch::Items(nu),
+        )?;
+        self.dispatch(
+            pool,
             e,
             "normalize",
             "normalize",
@@ -420,26 +513,24 @@ impl GpuEpoch {
             Launch::One,
         )?;
 
-        // Liquid alpha applies only when some consensus is non-zero: a data-dependent branch, so
-        // the consensus comes back first (it is part of the result anyway).
-        let mut consensus_bits: Option<Vec<i64>> = None;
-        let liquid = if h.yuma3_enabled && h.liquid_alpha_enabled {
-            self.ctx.queue.submit([enc.finish()]);
-            let c: Vec<i64> = u8s_to(&self.pool.read(&self.ctx, &[("consensus", 8 * nu)])?[0]);
-            let any = c.iter().any(|&x| x != 0);
-            consensus_bits = Some(c);
-            enc = self
-                .ctx
-                .device
-                .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                    label: Some("epoch-bonds"),
-                });
-            any
-        } else {
-            false
-        };
-        let e = &mut enc;
+        Ok(())
+    }
 
+    /// Bonds, dividends, emission and the packed final bonds; sets `job.wb` and `job.ema`.
+    fn encode_back(
+        &self,
+        pool: &BufferPool,
+        e: &mut wgpu::CommandEncoder,
+        job: &mut Job,
+    ) -> Result<(), GpuError> {
+        let p = job.params;
+        let (nu, nw, nb, slots) = (
+            u64::from(p.n),
+            u64::from(p.nnz_w),
+            u64::from(p.nnz_b),
+            u64::from(p.n_slots),
+        );
+        let liquid = job.liquid;
         // == Bonds ==
         let w_cols = ("w_col_ptr", "w_col_idx");
         let wb = match p.penalty {
@@ -455,6 +546,7 @@ impl GpuEpoch {
             },
             _ => {
                 self.dispatch(
+                    pool,
                     e,
                     "weights_for_bonds",
                     "interpolate",
@@ -481,6 +573,7 @@ impl GpuEpoch {
             }
         };
         self.dispatch(
+            pool,
             e,
             "bonds_read",
             "read_bonds",
@@ -494,7 +587,7 @@ impl GpuEpoch {
             ],
             Launch::Items(nb),
         )?;
-        let view_of = |m: Matrix| if m.dense { "view_dense" } else { "view_csr" };
+
         let ema_binds = |m: Matrix, out: Matrix| {
             [
                 (0, "params"),
@@ -519,13 +612,20 @@ impl GpuEpoch {
             live: "ema_live",
             dense: true,
         };
-        let final_ema = if !h.yuma3_enabled {
+        let final_ema = if !job.yuma3 {
             let bonds = Matrix {
                 val: "b_val",
                 live: "b_live",
                 dense: false,
             };
-            self.columns(e, "col_normalize", bonds, ("b_col_ptr", "b_col_idx"), nu)?;
+            self.columns(
+                pool,
+                e,
+                "col_normalize",
+                bonds,
+                ("b_col_ptr", "b_col_idx"),
+                nu,
+            )?;
             let delta = Matrix {
                 val: "delta_val",
                 live: wb.live,
@@ -539,23 +639,25 @@ impl GpuEpoch {
                 dense: wb.dense,
             };
             self.dispatch(
+                pool,
                 e,
                 "ema",
                 "hadamard",
                 &ema_binds(wb, delta_out),
                 Launch::Items(count),
             )?;
-            self.columns(e, "col_normalize", delta, w_cols, nu)?;
+            self.columns(pool, e, "col_normalize", delta, w_cols, nu)?;
             self.dispatch(
+                pool,
                 e,
                 "ema",
                 "ema_fixed",
                 &ema_binds(delta, ema_dense),
                 Launch::Groups(slots),
             )?;
-            self.columns(e, "col_normalize", ema_dense, w_cols, nu)?;
-            self.dividends(e, "dividends_yuma2", ema_dense, nu)?;
-            self.columns(e, "col_max_upscale", ema_dense, w_cols, nu)?;
+            self.columns(pool, e, "col_normalize", ema_dense, w_cols, nu)?;
+            self.dividends(pool, e, "dividends_yuma2", ema_dense, nu)?;
+            self.columns(pool, e, "col_max_upscale", ema_dense, w_cols, nu)?;
             ema_dense
         } else {
             let ema = if liquid {
@@ -588,6 +690,7 @@ impl GpuEpoch {
                     (16, out.live),
                 ];
                 self.dispatch(
+                    pool,
                     e,
                     "liquid_alpha",
                     "liquid_alpha",
@@ -595,6 +698,7 @@ impl GpuEpoch {
                     Launch::Items64(slots),
                 )?;
                 self.dispatch(
+                    pool,
                     e,
                     "liquid_alpha",
                     "ema_liquid",
@@ -604,6 +708,7 @@ impl GpuEpoch {
                 out
             } else {
                 self.dispatch(
+                    pool,
                     e,
                     "ema",
                     "ema_fixed",
@@ -612,28 +717,19 @@ impl GpuEpoch {
                 )?;
                 ema_dense
             };
-            let bytes = self
-                .pool
-                .buf("ema_val")
-                .size()
-                .min(self.pool.buf("ema_norm").size());
-            e.copy_buffer_to_buffer(
-                self.pool.buf("ema_val"),
-                0,
-                self.pool.buf("ema_norm"),
-                0,
-                bytes,
-            );
+            let bytes = pool.buf("ema_val").size().min(pool.buf("ema_norm").size());
+            e.copy_buffer_to_buffer(pool.buf("ema_val"), 0, pool.buf("ema_norm"), 0, bytes);
             let norm = Matrix {
                 val: "ema_norm",
                 live: ema.live,
                 dense: ema.dense,
             };
-            self.columns(e, "col_normalize", norm, w_cols, nu)?;
-            self.dividends(e, "dividends_yuma3", norm, nu)?;
+            self.columns(pool, e, "col_normalize", norm, w_cols, nu)?;
+            self.dividends(pool, e, "dividends_yuma3", norm, nu)?;
             ema
         };
         self.dispatch(
+            pool,
             e,
             "normalize",
             "normalize",
@@ -643,6 +739,7 @@ impl GpuEpoch {
 
         // == Emission ==
         self.dispatch(
+            pool,
             e,
             "emission",
             "emission",
@@ -678,106 +775,199 @@ impl GpuEpoch {
             (10, "out_u16"),
         ];
         self.dispatch(
+            pool,
             e,
             "compact",
             "count_rows",
             &compact_binds,
             Launch::Groups(nu),
         )?;
-        self.dispatch(e, "compact", "scan_rows", &compact_binds, Launch::One)?;
+        self.dispatch(pool, e, "compact", "scan_rows", &compact_binds, Launch::One)?;
         self.dispatch(
+            pool,
             e,
             "compact",
             "compact_rows",
             &compact_binds,
             Launch::Groups(nu),
         )?;
+        job.wb = wb;
+        job.ema = final_ema;
+        Ok(())
+    }
+
+    /// Runs one mechanism's epoch with `rao` as its emission.
+    pub fn run_mechanism(
+        &mut self,
+        s: &Snapshot,
+        m: &MechanismInput,
+        rao: u64,
+    ) -> Result<EpochOutput, GpuError> {
+        self.run_mechanism_captured(s, m, rao, None)
+    }
+
+    /// Like `run_mechanism`, and with `capture` also reads back the intermediate stages, labelled
+    /// as the CPU trace labels them, so each kernel can be checked against its CPU twin.
+    pub fn run_mechanism_captured(
+        &mut self,
+        s: &Snapshot,
+        m: &MechanismInput,
+        rao: u64,
+        capture: Option<&mut Trace>,
+    ) -> Result<EpochOutput, GpuError> {
+        self.run_batch_captured(&[(s, m, rao)], capture).remove(0)
+    }
+
+    /// Runs several mechanisms' epochs (of one or many subnets) together: one upload each, one
+    /// command submission for all of them, and one readback (two more when liquid alpha needs
+    /// the consensus first), instead of a round trip per epoch.
+    pub fn run_batch(&mut self, jobs: &[MechanismJob<'_>]) -> Vec<Result<EpochOutput, GpuError>> {
+        self.run_batch_captured(jobs, None)
+    }
+
+    fn run_batch_captured(
+        &mut self,
+        specs: &[MechanismJob<'_>],
+        capture: Option<&mut Trace>,
+    ) -> Vec<Result<EpochOutput, GpuError>> {
+        while self.pools.len() < specs.len() {
+            self.pools.push(BufferPool::default());
+        }
+        let ctx = Arc::clone(&self.ctx);
+        let mut jobs: Vec<Result<Job, GpuError>> = specs
+            .iter()
+            .zip(self.pools.iter_mut())
+            .map(|(&spec, pool)| Self::upload(&ctx, pool, spec))
+            .collect();
+        match self.execute(&mut jobs) {
+            Ok(()) => {}
+            Err(e) => return specs.iter().map(|_| Err(e.clone())).collect(),
+        }
+        let mut outputs = match self.collect(specs, &jobs) {
+            Ok(o) => o,
+            Err(e) => return specs.iter().map(|_| Err(e.clone())).collect(),
+        };
+        if let (Some(t), [Ok(job)]) = (capture, jobs.as_slice()) {
+            if let Err(e) = self.capture(t, job) {
+                outputs[0] = Err(e);
+            }
+        }
+        outputs
+    }
+
+    /// Encodes and submits every uploaded job.
+    fn execute(&mut self, jobs: &mut [Result<Job, GpuError>]) -> Result<(), GpuError> {
+        let scope = self
+            .ctx
+            .device
+            .push_error_scope(wgpu::ErrorFilter::Validation);
+        let mut enc = self
+            .ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("epoch"),
+            });
+        for (job, pool) in jobs.iter().zip(&self.pools) {
+            if let Ok(job) = job {
+                self.encode_front(pool, &mut enc, job)?;
+            }
+        }
+        // Liquid alpha applies only when some consensus is non-zero: a data-dependent branch, so
+        // those epochs' consensus comes back first (it is part of the result anyway).
+        let deciding: Vec<usize> = (0..jobs.len())
+            .filter(|&i| jobs[i].as_ref().is_ok_and(|j| j.yuma3 && j.liquid_enabled))
+            .collect();
+        if !deciding.is_empty() {
+            self.ctx.queue.submit([enc.finish()]);
+            let parts: Vec<(&wgpu::Buffer, u64)> = deciding
+                .iter()
+                .map(|&i| {
+                    (
+                        self.pools[i].buf("consensus"),
+                        8 * u64::from(jobs[i].as_ref().map_or(0, |j| j.params.n)),
+                    )
+                })
+                .collect();
+            let read = read_buffers(&self.ctx, &mut self.staging, &parts)?;
+            for (&i, bytes) in deciding.iter().zip(read) {
+                if let Ok(job) = jobs[i].as_mut() {
+                    let c: Vec<i64> = u8s_to(&bytes);
+                    job.liquid = c.iter().any(|&x| x != 0);
+                    job.consensus = Some(c);
+                }
+            }
+            enc = self
+                .ctx
+                .device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                    label: Some("epoch-bonds"),
+                });
+        }
+        for (job, pool) in jobs.iter_mut().zip(&self.pools) {
+            if let Ok(job) = job {
+                self.encode_back(pool, &mut enc, job)?;
+            }
+        }
         self.ctx.queue.submit([enc.finish()]);
         if let Some(err) = pollster::block_on(scope.pop()) {
             return Err(GpuError::Device(format!("epoch kernels: {err}")));
         }
+        Ok(())
+    }
 
-        let parts = self.pool.read(
-            &self.ctx,
-            &[
-                ("stake", 8 * nu),
-                ("active_stake", 8 * nu),
-                ("consensus", 8 * nu),
-                ("trust", 8 * nu),
-                ("incentive", 8 * nu),
-                ("dividends", 8 * nu),
-                ("stake_weight", 8 * nu),
-                ("stake_u16", 4 * nu),
-                ("new_permit", 4 * nu),
-                ("inactive", 4 * nu),
-                ("rao", 24 * nu),
-                ("terms_u16", 16 * nu),
-                ("row_offset", 4 * nu + 4),
-            ],
-        )?;
-        let i64s = |k: usize| u8s_to::<i64>(&parts[k]);
-        let u32s = |k: usize| u8s_to::<u32>(&parts[k]);
-        let rao_all: Vec<u64> = u8s_to(&parts[10]);
-        let terms: Vec<u32> = u32s(11);
-        let offsets: Vec<u32> = u32s(12);
-        let total = u64::from(offsets[n]);
-        let packed = self.pool.read(
-            &self.ctx,
-            &[
-                ("out_col", 4 * total),
-                ("out_val", 8 * total),
-                ("out_u16", 4 * total),
-            ],
-        )?;
-        let (cols, vals, u16s): (Vec<u32>, Vec<i64>, Vec<u32>) =
-            (u8s_to(&packed[0]), u8s_to(&packed[1]), u8s_to(&packed[2]));
-        let new_permit: Vec<bool> = u32s(8).iter().map(|&x| x != 0).collect();
-        let mut ema_bonds = Vec::with_capacity(n);
-        let mut bonds = Vec::with_capacity(n);
-        for i in 0..n {
-            let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
-            ema_bonds.push(
-                (a..b)
-                    .map(|k| (cols[k] as u16, vals[k]))
-                    .collect::<Vec<_>>(),
-            );
-            bonds.push(if new_permit[i] {
-                (a..b).map(|k| (cols[k] as u16, u16s[k] as u16)).collect()
-            } else {
-                Vec::new()
-            });
+    /// Reads every job's results back (two maps for the whole batch) and builds the outputs.
+    fn collect(
+        &mut self,
+        specs: &[MechanismJob<'_>],
+        jobs: &[Result<Job, GpuError>],
+    ) -> Result<Vec<Result<EpochOutput, GpuError>>, GpuError> {
+        let mut parts: Vec<(&wgpu::Buffer, u64)> = Vec::new();
+        for (job, pool) in jobs.iter().zip(&self.pools) {
+            if let Ok(job) = job {
+                let n = u64::from(job.params.n);
+                parts.extend(
+                    RESULTS
+                        .iter()
+                        .map(|&(name, per_uid)| (pool.buf(name), per_uid * n)),
+                );
+                parts.push((pool.buf("row_offset"), 4 * n + 4));
+            }
         }
-        if let Some(t) = capture {
-            self.capture(t, &lay, &parts, wb, final_ema)?;
+        let read = read_buffers(&self.ctx, &mut self.staging, &parts)?;
+        let per_job = RESULTS.len() + 1;
+        let mut totals = Vec::new();
+        let mut packed_parts: Vec<(&wgpu::Buffer, u64)> = Vec::new();
+        let mut k = 0;
+        for (job, pool) in jobs.iter().zip(&self.pools) {
+            if let Ok(job) = job {
+                let offsets: Vec<u32> = u8s_to(&read[k + RESULTS.len()]);
+                let total = u64::from(offsets[job.params.n as usize]);
+                totals.push(total);
+                packed_parts.push((pool.buf("out_col"), 4 * total));
+                packed_parts.push((pool.buf("out_val"), 8 * total));
+                packed_parts.push((pool.buf("out_u16"), 4 * total));
+                k += per_job;
+            }
         }
-        let to_u16 = |v: &[u32]| v.iter().map(|&x| x as u16).collect::<Vec<u16>>();
-        let consensus = consensus_bits.unwrap_or_else(|| i64s(2));
-        Ok(EpochOutput {
-            netuid: s.netuid,
-            block: s.block,
-            n: s.n,
-            active: u32s(9).iter().map(|&x| x == 0).collect(),
-            stake: to_u16(&u32s(7)),
-            stake_weight: u8s_to(&parts[6]),
-            new_validator_permit: new_permit,
-            consensus: to_u16(&terms[..n]),
-            validator_trust: to_u16(&terms[n..2 * n]),
-            incentive: to_u16(&terms[2 * n..3 * n]),
-            dividend: to_u16(&terms[3 * n..]),
-            server_emission: rao_all[..n].to_vec(),
-            validator_emission: rao_all[n..2 * n].to_vec(),
-            emission: rao_all[2 * n..].to_vec(),
-            bonds,
-            raw: RawOutput {
-                stake: i64s(0),
-                active_stake: i64s(1),
-                consensus,
-                validator_trust: i64s(3),
-                incentive: i64s(4),
-                dividends: i64s(5),
-                ema_bonds,
-            },
-        })
+        let packed = read_buffers(&self.ctx, &mut self.staging, &packed_parts)?;
+        let mut out = Vec::with_capacity(jobs.len());
+        let (mut k, mut q) = (0, 0);
+        for (job, &(s, _, _)) in jobs.iter().zip(specs) {
+            match job {
+                Ok(job) => {
+                    out.push(Ok(build_output(
+                        s,
+                        job,
+                        &read[k..k + per_job],
+                        &packed[q..q + 3],
+                    )));
+                    k += per_job;
+                    q += 3;
+                }
+                Err(e) => out.push(Err(e.clone())),
+            }
+        }
+        Ok(out)
     }
 
     /// Reads a matrix back as sparse rows of raw bits (live entries, storage or column order).
@@ -792,9 +982,7 @@ impl GpuEpoch {
         } else {
             lay.weights.nnz()
         } as u64;
-        let parts = self
-            .pool
-            .read(&self.ctx, &[(m.val, 8 * count), (m.live, 4 * count)])?;
+        let parts = self.pools[0].read(&self.ctx, &[(m.val, 8 * count), (m.live, 4 * count)])?;
         let (val, live): (Vec<i64>, Vec<u32>) = (u8s_to(&parts[0]), u8s_to(&parts[1]));
         Ok((0..n)
             .map(|i| {
@@ -819,22 +1007,32 @@ impl GpuEpoch {
             .collect())
     }
 
-    fn capture(
-        &mut self,
-        t: &mut Trace,
-        lay: &EpochLayout,
-        parts: &[Vec<u8>],
-        wb: Matrix,
-        ema: Matrix,
-    ) -> Result<(), GpuError> {
-        let n = lay.row_slot.len();
-        let i64s = |k: usize| u8s_to::<i64>(&parts[k]);
+    /// The intermediate stages of the single job in pool 0, labelled as in the CPU trace.
+    fn capture(&mut self, t: &mut Trace, job: &Job) -> Result<(), GpuError> {
+        let n = u64::from(job.params.n);
+        let vec_parts: Vec<(&'static str, u64)> = [
+            "stake",
+            "active_stake",
+            "consensus",
+            "trust",
+            "incentive",
+            "dividends",
+        ]
+        .iter()
+        .map(|&b| (b, 8 * n))
+        .collect();
+        let v = self.pools[0].read(&self.ctx, &vec_parts)?;
+        let permits: Vec<u32> =
+            u8s_to(&self.pools[0].read(&self.ctx, &[("new_permit", 4 * n)])?[0]);
+        let i64s = |k: usize| u8s_to::<i64>(&v[k]);
         t.plain("Normalised Stake", &i64s(0));
-        let permits: Vec<bool> = u8s_to::<u32>(&parts[8]).iter().map(|&x| x != 0).collect();
-        t.plain("new_validator_permits", &permits);
+        t.plain(
+            "new_validator_permits",
+            &permits.iter().map(|&x| x != 0).collect::<Vec<bool>>(),
+        );
         t.plain("Active Stake", &i64s(1));
         let w = self.read_matrix(
-            lay,
+            &job.lay,
             Matrix {
                 val: "w_val",
                 live: "w_live",
@@ -842,10 +1040,9 @@ impl GpuEpoch {
             },
         )?;
         t.plain("Weights (mask+norm)", &w);
-        let c: Vec<i64> = u8s_to(&self.pool.read(&self.ctx, &[("consensus", 8 * n as u64)])?[0]);
-        t.plain("Consensus", &c);
+        t.plain("Consensus", &i64s(2));
         let clipped = self.read_matrix(
-            lay,
+            &job.lay,
             Matrix {
                 val: "c_val",
                 live: "c_live",
@@ -855,39 +1052,68 @@ impl GpuEpoch {
         t.plain("Clipped Weights", &clipped);
         t.plain("Validator Trust", &i64s(3));
         t.plain("Incentive (=Rank)", &i64s(4));
-        let wb = self.read_matrix(lay, wb)?;
+        let wb = self.read_matrix(&job.lay, job.wb)?;
         t.plain("yuma: weights_for_bonds", &wb);
         t.plain("Dividends", &i64s(5));
-        let ema = self.read_matrix(lay, ema)?;
+        let ema = self.read_matrix(&job.lay, job.ema)?;
         t.plain("yuma: ema_bonds final", &ema);
         Ok(())
     }
+}
 
-    fn dividends(
-        &self,
-        enc: &mut wgpu::CommandEncoder,
-        entry: &str,
-        m: Matrix,
-        n: u64,
-    ) -> Result<(), GpuError> {
-        let view = if m.dense { "view_dense" } else { "view_csr" };
-        self.dispatch(
-            enc,
-            "dividends",
-            entry,
-            &[
-                (0, "params"),
-                (1, view),
-                (2, m.val),
-                (3, m.live),
-                (4, "w_row_ptr"),
-                (5, "w_col"),
-                (6, "row_slot"),
-                (7, "incentive"),
-                (8, "active_stake"),
-                (9, "dividends"),
-            ],
-            Launch::Items(n),
-        )
+/// The `EpochOutput` of one job from its readback (`parts` in `RESULTS` order, then the row
+/// offsets; `packed` = columns, raw bits, u16 of the final bonds).
+fn build_output(s: &Snapshot, job: &Job, parts: &[Vec<u8>], packed: &[Vec<u8>]) -> EpochOutput {
+    let n = s.len();
+    let i64s = |k: usize| u8s_to::<i64>(&parts[k]);
+    let u32s = |k: usize| u8s_to::<u32>(&parts[k]);
+    let rao: Vec<u64> = u8s_to(&parts[10]);
+    let terms = u32s(11);
+    let offsets = u32s(12);
+    let (cols, vals, u16s): (Vec<u32>, Vec<i64>, Vec<u32>) =
+        (u8s_to(&packed[0]), u8s_to(&packed[1]), u8s_to(&packed[2]));
+    let new_permit: Vec<bool> = u32s(8).iter().map(|&x| x != 0).collect();
+    let mut ema_bonds = Vec::with_capacity(n);
+    let mut bonds = Vec::with_capacity(n);
+    for i in 0..n {
+        let range = offsets[i] as usize..offsets[i + 1] as usize;
+        ema_bonds.push(
+            range
+                .clone()
+                .map(|k| (cols[k] as u16, vals[k]))
+                .collect::<Vec<_>>(),
+        );
+        bonds.push(if new_permit[i] {
+            range.map(|k| (cols[k] as u16, u16s[k] as u16)).collect()
+        } else {
+            Vec::new()
+        });
+    }
+    let to_u16 = |v: &[u32]| v.iter().map(|&x| x as u16).collect::<Vec<u16>>();
+    EpochOutput {
+        netuid: s.netuid,
+        block: s.block,
+        n: s.n,
+        active: u32s(9).iter().map(|&x| x == 0).collect(),
+        stake: to_u16(&u32s(7)),
+        stake_weight: u8s_to(&parts[6]),
+        new_validator_permit: new_permit,
+        consensus: to_u16(&terms[..n]),
+        validator_trust: to_u16(&terms[n..2 * n]),
+        incentive: to_u16(&terms[2 * n..3 * n]),
+        dividend: to_u16(&terms[3 * n..]),
+        server_emission: rao[..n].to_vec(),
+        validator_emission: rao[n..2 * n].to_vec(),
+        emission: rao[2 * n..].to_vec(),
+        bonds,
+        raw: RawOutput {
+            stake: i64s(0),
+            active_stake: i64s(1),
+            consensus: job.consensus.clone().unwrap_or_else(|| i64s(2)),
+            validator_trust: i64s(3),
+            incentive: i64s(4),
+            dividends: i64s(5),
+            ema_bonds,
+        },
     }
 }

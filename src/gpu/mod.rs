@@ -56,6 +56,41 @@ impl GpuEngine {
         &self.epoch.ctx
     }
 
+    /// Runs several snapshots as one batch: the emission split of each on the host, every
+    /// mechanism's epoch in one GPU submission, then each snapshot's fold on the host.
+    pub fn run_snapshots(&mut self, snapshots: &[&Snapshot]) -> Vec<Result<EpochResult, GpuError>> {
+        let mut jobs = Vec::new();
+        for s in snapshots {
+            let emissions = if s.is_multi() {
+                crate::epoch::mechanisms::split_emission(
+                    s.rao_emission,
+                    s.mechanisms.len(),
+                    s.split(),
+                )
+            } else {
+                vec![s.rao_emission]
+            };
+            for (m, e) in emissions.into_iter().enumerate() {
+                jobs.push((*s, &s.mechanisms[m], e));
+            }
+        }
+        let mut outputs = self.epoch.run_batch(&jobs).into_iter();
+        snapshots
+            .iter()
+            .map(|s| {
+                let mine: Vec<Result<crate::output::EpochOutput, GpuError>> =
+                    outputs.by_ref().take(s.mechanisms.len()).collect();
+                if let Some(Err(e)) = mine.iter().find(|r| r.is_err()) {
+                    return Err(e.clone());
+                }
+                let mut done = mine.into_iter().map(|r| r.expect("checked above"));
+                Ok(crate::epoch::run_with(s, |_, _| {
+                    done.next().expect("one output per mechanism")
+                }))
+            })
+            .collect()
+    }
+
     /// Runs a whole snapshot.
     pub fn run_snapshot(&mut self, s: &Snapshot) -> Result<EpochResult, GpuError> {
         let mut failure = None;
