@@ -36,4 +36,13 @@ impl Engine for CpuEngine {
     fn run(&mut self, snapshot: &Snapshot) -> Result<EpochResult, EngineError> {
         Ok(crate::epoch::run_snapshot(snapshot, None))
     }
+
+    /// Snapshots are independent: they run in parallel on every core.
+    fn run_many(&mut self, snapshots: &[&Snapshot]) -> Vec<Result<EpochResult, EngineError>> {
+        use rayon::prelude::*;
+        snapshots
+            .par_iter()
+            .map(|s| Ok(crate::epoch::run_snapshot(s, None)))
+            .collect()
+    }
 }

@@ -91,11 +91,11 @@ impl EpochLayout {
         let bonds = Csr::pack(bonds, n, |_| true);
         let mut slot_rows = Vec::new();
         let mut row_slot = vec![u32::MAX; n];
-        for i in 0..n {
+        for (i, slot) in row_slot.iter_mut().enumerate() {
             let has_w = weights.row_ptr[i + 1] > weights.row_ptr[i];
             let has_b = bonds.row_ptr[i + 1] > bonds.row_ptr[i];
             if has_w || has_b {
-                row_slot[i] = slot_rows.len() as u32;
+                *slot = slot_rows.len() as u32;
                 slot_rows.push(i as u32);
             }
         }
