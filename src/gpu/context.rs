@@ -26,6 +26,8 @@ pub struct AdapterReport {
 
 /// The device and queue every kernel runs on.
 pub struct GpuContext {
+    /// Device errors no error scope caught (they would otherwise abort the process).
+    pub uncaptured: Arc<std::sync::Mutex<Vec<String>>>,
     pub adapter: wgpu::Adapter,
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,
@@ -128,13 +130,34 @@ impl GpuContext {
             trace: wgpu::Trace::Off,
         }))
         .map_err(|e| GpuError::NoAdapter(format!("{}: cannot open the device: {e}", info.name)))?;
+        let uncaptured = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = Arc::clone(&uncaptured);
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            if let Ok(mut v) = sink.lock() {
+                v.push(e.to_string());
+            }
+        }));
         Ok(Arc::new(GpuContext {
+            uncaptured,
             adapter,
             device,
             queue,
             info,
             limits,
         }))
+    }
+
+    /// The first device error no scope caught since the last call, if any.
+    pub fn take_uncaptured(&self) -> Result<(), GpuError> {
+        let mut v = self
+            .uncaptured
+            .lock()
+            .map_err(|_| GpuError::Device("error log poisoned".to_string()))?;
+        let first = v.drain(..).next();
+        match first {
+            Some(e) => Err(GpuError::Device(e)),
+            None => Ok(()),
+        }
     }
 
     /// `name (device type, backend)` for reports.

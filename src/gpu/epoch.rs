@@ -857,6 +857,10 @@ impl GpuEpoch {
 
     /// Encodes and submits every uploaded job.
     fn execute(&mut self, jobs: &mut [Result<Job, GpuError>]) -> Result<(), GpuError> {
+        let memory = self
+            .ctx
+            .device
+            .push_error_scope(wgpu::ErrorFilter::OutOfMemory);
         let scope = self
             .ctx
             .device
@@ -912,7 +916,10 @@ impl GpuEpoch {
         if let Some(err) = pollster::block_on(scope.pop()) {
             return Err(GpuError::Device(format!("epoch kernels: {err}")));
         }
-        Ok(())
+        if let Some(err) = pollster::block_on(memory.pop()) {
+            return Err(GpuError::TooLarge(format!("out of GPU memory: {err}")));
+        }
+        self.ctx.take_uncaptured()
     }
 
     /// Reads every job's results back (two maps for the whole batch) and builds the outputs.
