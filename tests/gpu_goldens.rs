@@ -80,3 +80,21 @@ fn batched_submission_equals_the_goldens() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn kernel_timing_does_not_change_results() {
+    let Some(mut gpu) = gpu_support::gpu_engine("kernel_timing_does_not_change_results") else {
+        return;
+    };
+    let has = gpu.epoch_mut().set_timing(true);
+    let case = gpu_support::goldens_dir().join("edge/liquid_alpha_on_yuma3");
+    let snapshot = read_snapshot(&case.join("snapshot.json")).expect("valid");
+    let expected = read_epoch(&case.join("epoch.json")).expect("valid");
+    let got = gpu.run_snapshot(&snapshot).expect("runs");
+    assert!(compare(&expected, &got).is_empty());
+    assert_eq!(
+        gpu.epoch_mut().last_kernel_time.is_some(),
+        has,
+        "a kernel time exactly when the adapter has timestamps"
+    );
+}

@@ -121,9 +121,12 @@ impl GpuContext {
         };
         let info = adapter.get_info();
         let limits = adapter.limits();
+        // Timestamp queries (kernel time in benches) where the adapter has them.
+        let features =
+            wgpu::Features::SHADER_INT64 | (adapter.features() & wgpu::Features::TIMESTAMP_QUERY);
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("yuma"),
-            required_features: wgpu::Features::SHADER_INT64,
+            required_features: features,
             required_limits: limits.clone(),
             experimental_features: wgpu::ExperimentalFeatures::disabled(),
             memory_hints: wgpu::MemoryHints::Performance,
@@ -166,6 +169,13 @@ impl GpuContext {
             "{} ({:?}, {:?})",
             self.info.name, self.info.device_type, self.info.backend
         )
+    }
+
+    /// Whether kernel times can be measured with timestamp queries.
+    pub fn has_timestamps(&self) -> bool {
+        self.device
+            .features()
+            .contains(wgpu::Features::TIMESTAMP_QUERY)
     }
 
     /// Whether this is a software adapter (llvmpipe, SwiftShader, WARP).

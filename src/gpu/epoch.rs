@@ -42,7 +42,18 @@ pub struct GpuEpoch {
     kernels: Kernels,
     pools: Vec<BufferPool>,
     staging: Option<wgpu::Buffer>,
+    timer: Option<Timer>,
+    /// GPU time of the last batch's kernels (timestamp queries), when timing is on.
+    pub last_kernel_time: Option<std::time::Duration>,
 }
+
+/// Timestamps around each command buffer of a batch (front and back halves).
+struct Timer {
+    queries: wgpu::QuerySet,
+    resolve: wgpu::Buffer,
+}
+
+const TIMESTAMPS: u32 = 4;
 
 /// One mechanism's epoch in flight.
 struct Job {
@@ -96,7 +107,46 @@ impl GpuEpoch {
             kernels,
             pools: Vec::new(),
             staging: None,
+            timer: None,
+            last_kernel_time: None,
         })
+    }
+
+    /// Turns kernel timing (timestamp queries) on or off; returns whether the adapter has them.
+    pub fn set_timing(&mut self, on: bool) -> bool {
+        if !on || !self.ctx.has_timestamps() {
+            self.timer = None;
+            return on && self.ctx.has_timestamps();
+        }
+        if self.timer.is_none() {
+            let queries = self.ctx.device.create_query_set(&wgpu::QuerySetDescriptor {
+                label: Some("kernel time"),
+                ty: wgpu::QueryType::Timestamp,
+                count: TIMESTAMPS,
+            });
+            let resolve = self.ctx.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("kernel time"),
+                size: 8 * u64::from(TIMESTAMPS),
+                usage: wgpu::BufferUsages::QUERY_RESOLVE | wgpu::BufferUsages::COPY_SRC,
+                mapped_at_creation: false,
+            });
+            self.timer = Some(Timer { queries, resolve });
+        }
+        true
+    }
+
+    /// Writes timestamp `index` into the timer's query set (an empty pass), when timing.
+    fn stamp(&self, enc: &mut wgpu::CommandEncoder, index: u32) {
+        if let Some(t) = &self.timer {
+            let _ = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("timestamp"),
+                timestamp_writes: Some(wgpu::ComputePassTimestampWrites {
+                    query_set: &t.queries,
+                    beginning_of_pass_write_index: Some(index),
+                    end_of_pass_write_index: None,
+                }),
+            });
+        }
     }
 
     fn dispatch(
@@ -871,6 +921,7 @@ impl GpuEpoch {
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                 label: Some("epoch"),
             });
+        self.stamp(&mut enc, 0);
         for (job, pool) in jobs.iter().zip(&self.pools) {
             if let Ok(job) = job {
                 self.encode_front(pool, &mut enc, job)?;
@@ -881,7 +932,9 @@ impl GpuEpoch {
         let deciding: Vec<usize> = (0..jobs.len())
             .filter(|&i| jobs[i].as_ref().is_ok_and(|j| j.yuma3 && j.liquid_enabled))
             .collect();
-        if !deciding.is_empty() {
+        let split = !deciding.is_empty();
+        if split {
+            self.stamp(&mut enc, 1);
             self.ctx.queue.submit([enc.finish()]);
             let parts: Vec<(&wgpu::Buffer, u64)> = deciding
                 .iter()
@@ -906,11 +959,16 @@ impl GpuEpoch {
                 .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                     label: Some("epoch-bonds"),
                 });
+            self.stamp(&mut enc, 2);
         }
         for (job, pool) in jobs.iter_mut().zip(&self.pools) {
             if let Ok(job) = job {
                 self.encode_back(pool, &mut enc, job)?;
             }
+        }
+        self.stamp(&mut enc, 3);
+        if let Some(t) = &self.timer {
+            enc.resolve_query_set(&t.queries, 0..TIMESTAMPS, &t.resolve, 0);
         }
         self.ctx.queue.submit([enc.finish()]);
         if let Some(err) = pollster::block_on(scope.pop()) {
@@ -919,7 +977,28 @@ impl GpuEpoch {
         if let Some(err) = pollster::block_on(memory.pop()) {
             return Err(GpuError::TooLarge(format!("out of GPU memory: {err}")));
         }
-        self.ctx.take_uncaptured()
+        self.ctx.take_uncaptured()?;
+        self.last_kernel_time = match &self.timer {
+            Some(t) => {
+                let ticks: Vec<u64> = u8s_to(
+                    &read_buffers(
+                        &self.ctx,
+                        &mut self.staging,
+                        &[(&t.resolve, 8 * u64::from(TIMESTAMPS))],
+                    )?[0],
+                );
+                let span = |a: usize, b: usize| ticks[b].saturating_sub(ticks[a]);
+                let total = if split {
+                    span(0, 1) + span(2, 3)
+                } else {
+                    span(0, 3)
+                };
+                let ns = total as f64 * f64::from(self.ctx.queue.get_timestamp_period());
+                Some(std::time::Duration::from_nanos(ns as u64))
+            }
+            None => None,
+        };
+        Ok(())
     }
 
     /// Reads every job's results back (two maps for the whole batch) and builds the outputs.
