@@ -1,8 +1,12 @@
 //! `yuma` subcommands. Each one parses its arguments here and calls into the library.
 
 mod backend;
+mod batch;
+mod bench;
 mod check;
 mod epoch;
+mod gen;
+mod replay;
 
 use clap::{Parser, Subcommand};
 
@@ -63,6 +67,10 @@ struct Cli {
 enum Command {
     Epoch(epoch::EpochArgs),
     Check(check::CheckArgs),
+    Gen(gen::GenArgs),
+    Replay(replay::ReplayArgs),
+    Batch(batch::BatchArgs),
+    Bench(bench::BenchArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -70,6 +78,10 @@ pub fn run() -> Result<(), CliError> {
     match Cli::parse().command {
         Command::Epoch(a) => epoch::run(a),
         Command::Check(a) => check::run(a),
+        Command::Gen(a) => gen::run(a),
+        Command::Replay(a) => replay::run(a),
+        Command::Batch(a) => batch::run(a),
+        Command::Bench(a) => bench::run(a),
     }
 }
 
