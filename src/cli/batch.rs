@@ -102,10 +102,10 @@ pub fn run(a: BatchArgs) -> Result<(), CliError> {
         let outcomes: Vec<Result<EpochResult, String>> = loaded
             .into_iter()
             .map(|l| match l {
-                Ok(_) => results
-                    .next()
-                    .unwrap_or_else(|| unreachable!("one result per loaded snapshot"))
-                    .map_err(|e| format!("engine: {e}")),
+                Ok(_) => match results.next() {
+                    Some(r) => r.map_err(|e| format!("engine: {e}")),
+                    None => Err("engine: no result".to_string()),
+                },
                 Err(e) => Err(e),
             })
             .collect();

@@ -27,8 +27,8 @@ use yuma::snapshot::{read_snapshot, write_snapshot, Snapshot};
 /// `yuma replay SNAPSHOT --epochs K -o OUTDIR`: runs K epochs from one snapshot. Epoch k+1 has
 /// block = block_k + tempo + 1, last_mechanism_step_block = block_k, the bonds and new permits of
 /// epoch k, and every other field repeated — last_update included, so validators go inactive
-/// once block > last_update + activity_cutoff. Writes OUTDIR/epoch_NN/epoch.json (NN
-/// zero-padded to at least two digits, more when K > 100).
+/// once block > last_update + activity_cutoff. Writes OUTDIR/epoch_NN/epoch.json, NN = 00 …
+/// K−1 zero-padded to max(2, digits of K−1) (epoch_000 … epoch_100 for K = 101).
 ///
 /// `--check` compares every computed epoch with the epoch.json beside its snapshot (bit for
 /// bit), prints pass/FAIL per epoch with the first differences, then `N passed, M failed`, and
@@ -159,6 +159,16 @@ fn sequence(a: &ReplayArgs, engine: &mut dyn Engine) -> Result<(), CliError> {
             a.input.display()
         )));
     }
+    if let Some(out) = &a.output {
+        let same = |p: &Path| std::fs::canonicalize(p).ok();
+        if a.check && same(out).is_some() && same(out) == same(&a.input) {
+            return Err(CliError::new(format!(
+                "-o {}: that is the sequence folder itself; its epoch.json files are the expected \
+results --check compares with (choose another OUTDIR)",
+                out.display()
+            )));
+        }
+    }
     let folders = epoch_folders(&a.input)?;
     if folders.is_empty() {
         let hint = if a.input.join("snapshot.json").is_file() {
@@ -184,7 +194,8 @@ fn sequence(a: &ReplayArgs, engine: &mut dyn Engine) -> Result<(), CliError> {
                 .map_err(|e| CliError::new(format!("{}: {e}", file.display())))?;
         }
         let result = compute(engine, &snapshot, &file)?;
-        write_epoch(a, name, &snapshot, &result)?;
+        // Compare before writing, so that an OUTDIR overlapping the sequence cannot replace an
+        // expected file with the result it is compared with.
         if a.check {
             let expected_file = dir.join("epoch.json");
             let verdict = read_epoch(&expected_file).map(|expected| compare(&expected, &result));
@@ -206,6 +217,7 @@ fn sequence(a: &ReplayArgs, engine: &mut dyn Engine) -> Result<(), CliError> {
                 }
             }
         }
+        write_epoch(a, name, &snapshot, &result)?;
         previous = Some(result);
     }
     if let Some(out) = &a.output {
