@@ -133,75 +133,33 @@ fn gen_edges_n1_and_n65535() {
 
 #[test]
 fn gen_mechanisms_and_argument_errors() {
-    let multi = ok(&[
-        "gen",
-        "--n",
-        "40",
-        "--validators",
-        "8",
-        "--mechanisms",
-        "3",
-        "--split",
-        "30000,20000",
-        "--yuma3",
-        "--liquid-alpha",
-    ]);
+    let args =
+        "gen --n 40 --validators 8 --mechanisms 3 --split 30000,20000 --yuma3 --liquid-alpha";
+    let multi = ok(&args.split(' ').collect::<Vec<_>>());
     let snap = parse_snapshot(&multi, "multi").expect("valid multi-mechanism snapshot");
     assert_eq!(snap.mechanisms.len(), 3);
     assert_eq!(snap.split(), Some(&[30000u16, 20000][..]));
     assert_ne!(snap.mechanisms[0].weights, snap.mechanisms[1].weights);
     for (args, says) in [
-        (&["gen", "--n", "0", "--validators", "0"][..], "--n 0"),
-        (&["gen", "--n", "70000", "--validators", "0"], "--n 70000"),
+        ("--n 0 --validators 0", "--n 0"),
+        ("--n 70000 --validators 0", "--n 70000"),
+        ("--n 10 --validators 11", "--validators 11"),
+        ("--n 10 --validators 2 --mechanisms 17", "--mechanisms 17"),
+        ("--n 10 --validators 2 --mechanisms 0", "--mechanisms 0"),
+        ("--n 10 --validators 2 --split 1,2", "--split"),
         (
-            &["gen", "--n", "10", "--validators", "11"],
-            "--validators 11",
-        ),
-        (
-            &[
-                "gen",
-                "--n",
-                "10",
-                "--validators",
-                "2",
-                "--mechanisms",
-                "17",
-            ],
-            "--mechanisms 17",
-        ),
-        (
-            &["gen", "--n", "10", "--validators", "2", "--mechanisms", "0"],
-            "--mechanisms 0",
-        ),
-        (
-            &["gen", "--n", "10", "--validators", "2", "--split", "1,2"],
-            "--split",
-        ),
-        (
-            &[
-                "gen",
-                "--n",
-                "10",
-                "--validators",
-                "2",
-                "--mechanisms",
-                "2",
-                "--split",
-                "1,70000",
-            ],
+            "--n 10 --validators 2 --mechanisms 2 --split 1,70000",
             "70000",
         ),
-        (
-            &["gen", "--n", "10", "--validators", "2", "--density", "2"],
-            "--density",
-        ),
+        ("--n 10 --validators 2 --density 2", "--density"),
     ] {
-        let out = yuma(args);
-        assert!(!out.status.success(), "{args:?} should fail");
+        let argv: Vec<&str> = ["gen"].into_iter().chain(args.split(' ')).collect();
+        let out = yuma(&argv);
+        assert!(!out.status.success(), "gen {args} should fail");
         let err = text(&out.stderr);
         assert!(
             err.contains(says),
-            "{args:?}: error {err:?} should mention {says}"
+            "gen {args}: error {err:?} should mention {says}"
         );
     }
 }
@@ -270,6 +228,11 @@ fn replay_check_reports_a_wrong_epoch() {
         "{stdout}"
     );
     assert!(stdout.contains("2 passed, 1 failed"), "{stdout}");
+    // Writing into the sequence being checked would replace what it is compared with.
+    let same = yuma(&["replay", s(&seq), "--check", "-o", s(&seq)]);
+    assert!(!same.status.success());
+    assert!(text(&same.stderr).contains("sequence folder itself"));
+    assert!(text(&same.stdout).is_empty(), "nothing may run");
 }
 
 #[test]
@@ -311,6 +274,30 @@ fn replay_epochs_names_and_chains() {
     assert!(wide.join("epoch_000/epoch.json").is_file());
     assert!(wide.join("epoch_100/epoch.json").is_file());
     assert!(!wide.join("epoch_101").exists());
+
+    // A multi-mechanism run written with its snapshots is a sequence folder that checks.
+    let multi = dir.join("multi.json");
+    let args = "gen --n 30 --validators 6 --mechanisms 2 --split 40000,25535 --yuma3 -o";
+    let mut argv: Vec<&str> = args.split(' ').collect();
+    argv.push(s(&multi));
+    ok(&argv);
+    let seq = dir.join("multi-seq");
+    ok(&[
+        "replay",
+        s(&multi),
+        "--epochs",
+        "4",
+        "--write-snapshots",
+        "-o",
+        s(&seq),
+    ]);
+    let third = read_snapshot(&seq.join("epoch_03/snapshot.json")).unwrap();
+    let second = read_epoch(&seq.join("epoch_02/epoch.json")).unwrap();
+    for (m, out) in second.mechanism_outputs().iter().enumerate() {
+        assert_eq!(third.mechanisms[m].bonds, out.bonds, "mechanism {m} bonds");
+    }
+    let checked = ok(&["replay", s(&seq), "--check"]);
+    assert!(checked.contains("4 passed, 0 failed"), "{checked}");
 
     let no_epochs = yuma(&["replay", s(&snap), "-o", s(&out)]);
     assert!(text(&no_epochs.stderr).contains("--epochs"));

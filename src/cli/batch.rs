@@ -175,9 +175,15 @@ fn progress_bar(len: u64) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let style = ProgressStyle::with_template(
-        "{elapsed_precise} [{wide_bar}] {pos}/{len} epochs  {per_sec}  ETA {eta}",
+        "{elapsed_precise} [{wide_bar}] {pos}/{len} epochs  {rate}  ETA {eta}",
     )
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .with_key(
+        "rate",
+        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.1} epochs/s", state.per_sec());
+        },
+    );
     ProgressBar::new(len).with_style(style.progress_chars("=> "))
 }
 
