@@ -4,7 +4,8 @@
 //! The same [`GenParams`] always give the same [`Snapshot`] (and so the same bytes from
 //! [`crate::snapshot::write_snapshot`]) on every platform: randomness comes from
 //! [`Rng`] (xoshiro256** seeded by splitmix64), one independent stream per part of the network,
-//! and the only floating-point operations are `+ − × ÷` (IEEE-exact), never `pow`/`exp`/`ln`.
+//! and the only floating-point operations are `+ − × ÷`, `ceil` and integer conversions (all
+//! exactly specified by IEEE 754), never `pow`/`exp`/`ln`.
 //!
 //! What a generated subnet looks like:
 //! - `validators` uids at scattered positions hold `validator_permit`; their alpha stake is
