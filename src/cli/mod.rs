@@ -1,9 +1,13 @@
 //! `yuma` subcommands. Each one parses its arguments here and calls into the library.
 
 mod backend;
+mod batch;
+mod bench;
 mod check;
 mod epoch;
+mod gen;
 mod info;
+mod replay;
 
 use clap::{Parser, Subcommand};
 
@@ -65,6 +69,10 @@ enum Command {
     Epoch(epoch::EpochArgs),
     Check(check::CheckArgs),
     Info(info::InfoArgs),
+    Gen(gen::GenArgs),
+    Replay(replay::ReplayArgs),
+    Batch(batch::BatchArgs),
+    Bench(bench::BenchArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -74,6 +82,10 @@ pub fn run() -> Result<(), CliError> {
         Command::Epoch(a) => epoch::run(a),
         Command::Check(a) => check::run(a),
         Command::Info(a) => info::run(a),
+        Command::Gen(a) => gen::run(a),
+        Command::Replay(a) => replay::run(a),
+        Command::Batch(a) => batch::run(a),
+        Command::Bench(a) => bench::run(a),
     }
 }
 

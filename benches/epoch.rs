@@ -1,0 +1,199 @@
+//! Criterion benches: the whole epoch per engine, and the heaviest CPU stages.
+//!
+//! Groups:
+//! - `epoch/cpu`: `CpuEngine::run` on generated subnets, n = 256 (64 validators), 1,024 (128),
+//!   4,096 (256), each in Yuma 2, Yuma 3 and Yuma 3 + liquid alpha, and `run_many` over a batch
+//!   of 128 subnets × n = 256. A GPU group is one more [`bench_engine`] call with its engine and
+//!   sizes (65,535 included).
+//! - `stage/consensus`: `epoch::consensus::weighted_median_cols`.
+//! - `stage/bonds_ema`: the Yuma 3 bonds EMA with a fixed α (`ema_fixed_alpha`) and with liquid
+//!   alpha (`ema_liquid_alpha`).
+//!
+//! `cargo bench --bench epoch` runs them all with bounded samples (about two minutes on two
+//! cores). `YUMA_BENCH_QUICK=1` keeps n = 256 and a batch of 8 with short measurements;
+//! `cargo bench --bench epoch -- --test` runs every bench once (the CI smoke).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use yuma::engine::{CpuEngine, Engine};
+use yuma::epoch::bonds::liquid_alpha::{ema_liquid_alpha, LiquidAlphaParams};
+use yuma::epoch::bonds::{self, yuma3};
+use yuma::epoch::{consensus, incentive, permits, stake, weights};
+use yuma::fixed::{u16_proportion, Sparse, I32F32};
+use yuma::gen::{generate, GenParams, Mode};
+use yuma::snapshot::Snapshot;
+
+fn quick() -> bool {
+    std::env::var_os("YUMA_BENCH_QUICK").is_some_and(|v| v != "0" && !v.is_empty())
+}
+
+/// `(n, validators)` of the single-subnet benches.
+fn sizes() -> Vec<(u32, u32)> {
+    if quick() {
+        vec![(256, 64)]
+    } else {
+        vec![(256, 64), (1024, 128), (4096, 256)]
+    }
+}
+
+/// Subnets in the batch bench (each n = 256, 64 validators).
+fn batch_size() -> usize {
+    if quick() {
+        8
+    } else {
+        128
+    }
+}
+
+fn subnet(n: u32, validators: u32, seed: u64, mode: Mode) -> Snapshot {
+    generate(&GenParams::new(n, validators, seed, mode)).expect("valid generator parameters")
+}
+
+/// Benches one engine on every size and mode, and on the batch.
+fn bench_engine(c: &mut Criterion, name: &str, engine: &mut dyn Engine, sizes: &[(u32, u32)]) {
+    let mut group = c.benchmark_group(format!("epoch/{name}"));
+    for &(n, v) in sizes {
+        for mode in Mode::ALL {
+            let s = subnet(n, v, 1, mode);
+            group.throughput(Throughput::Elements(1));
+            group.bench_with_input(
+                BenchmarkId::new(mode.label(), format!("n{n}_v{v}")),
+                &s,
+                |b, s| b.iter(|| engine.run(black_box(s)).expect("engine runs")),
+            );
+        }
+    }
+    let count = batch_size();
+    for mode in Mode::ALL {
+        let snaps: Vec<Snapshot> = (0..count)
+            .map(|i| subnet(256, 64, 1 + i as u64, mode))
+            .collect();
+        let refs: Vec<&Snapshot> = snaps.iter().collect();
+        group.throughput(Throughput::Elements(count as u64));
+        group.bench_with_input(
+            BenchmarkId::new(mode.label(), format!("batch{count}_n256_v64")),
+            &refs,
+            |b, refs| b.iter(|| engine.run_many(black_box(refs))),
+        );
+    }
+    group.finish();
+}
+
+fn epoch_cpu(c: &mut Criterion) {
+    bench_engine(c, "cpu", &mut CpuEngine, &sizes());
+}
+
+/// The inputs of the consensus and bonds stages, computed with the epoch's own stage functions.
+struct StageInputs {
+    n: usize,
+    active_stake: Vec<I32F32>,
+    weights: Sparse,
+    kappa: I32F32,
+    consensus: Vec<I32F32>,
+    weights_for_bonds: Sparse,
+    bonds: Sparse,
+    alpha: I32F32,
+    liquid: LiquidAlphaParams,
+}
+
+fn stage_inputs(s: &Snapshot) -> StageInputs {
+    let (n, h, m) = (s.len(), &s.hyperparams, &s.mechanisms[0]);
+    let owner = s.owner_in_range();
+    let inactive = stake::inactive(&m.last_update, h.activity_cutoff, s.block);
+    let total = stake::total_stake(
+        &s.alpha_stake,
+        &s.tao_stake,
+        stake::tao_weight(h.tao_weight),
+    );
+    let normalized = stake::normalize_stake(&stake::filter_stake(&total, h.stake_threshold, owner));
+    let old_permits = permits::old_permits(&s.validator_permit, owner);
+    let active_stake = stake::active_stake(&normalized, &inactive, &old_permits);
+    let w = weights::read_weights(&m.weights, n);
+    let w = weights::mask_rows(&w, &old_permits);
+    let w = weights::mask_diagonal(&w, s.owner_uid);
+    let mut w = weights::mask_outdated(&w, &m.last_update, &s.block_at_registration);
+    weights::row_normalize(&mut w);
+    let kappa = consensus::kappa_fraction(h.kappa);
+    let cons = consensus::weighted_median_cols(&active_stake, &w, n, kappa);
+    let clipped = incentive::clip_weights(&w, &cons);
+    let wb = bonds::weights_for_bonds(&w, &clipped, n, u16_proportion(h.bonds_penalty));
+    let stored = yuma3::read_bonds(&m.bonds);
+    let last_tempo = bonds::last_tempo(s.last_mechanism_step_block, s.block, h.tempo);
+    StageInputs {
+        n,
+        active_stake,
+        weights: w,
+        kappa,
+        consensus: cons,
+        weights_for_bonds: wb,
+        bonds: bonds::mask_recently_registered(&stored, last_tempo, &s.block_at_registration),
+        alpha: bonds::alpha_wrapping(h.bonds_moving_average),
+        liquid: LiquidAlphaParams::new(h.alpha_low, h.alpha_high, h.alpha_sigmoid_steepness),
+    }
+}
+
+fn stages(c: &mut Criterion) {
+    let inputs: Vec<(String, StageInputs)> = sizes()
+        .into_iter()
+        .map(|(n, v)| {
+            let s = subnet(n, v, 1, Mode::Yuma3LiquidAlpha);
+            let x = stage_inputs(&s);
+            // The stage inputs must be the epoch's own: check consensus against a whole run.
+            let whole = CpuEngine.run(&s).expect("cpu engine");
+            let expected = &whole.mechanism_outputs()[0].raw.consensus;
+            let got: Vec<i64> = x.consensus.iter().map(|c| c.to_bits()).collect();
+            assert_eq!(&got, expected, "bench stage inputs diverge from the epoch");
+            (format!("n{n}_v{v}"), x)
+        })
+        .collect();
+
+    let mut group = c.benchmark_group("stage/consensus");
+    for (id, x) in &inputs {
+        group.bench_with_input(BenchmarkId::new("weighted_median_cols", id), x, |b, x| {
+            b.iter(|| {
+                consensus::weighted_median_cols(
+                    black_box(&x.active_stake),
+                    black_box(&x.weights),
+                    x.n,
+                    x.kappa,
+                )
+            })
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("stage/bonds_ema");
+    for (id, x) in &inputs {
+        group.bench_with_input(BenchmarkId::new("fixed_alpha", id), x, |b, x| {
+            b.iter(|| bonds::ema_fixed_alpha(black_box(&x.weights_for_bonds), &x.bonds, x.alpha))
+        });
+        group.bench_with_input(BenchmarkId::new("liquid_alpha", id), x, |b, x| {
+            b.iter(|| {
+                ema_liquid_alpha(
+                    black_box(&x.weights_for_bonds),
+                    &x.bonds,
+                    &x.consensus,
+                    &x.liquid,
+                )
+            })
+        });
+    }
+    group.finish();
+}
+
+fn config() -> Criterion {
+    let (warm, measure) = if quick() { (0.2, 0.5) } else { (1.0, 3.0) };
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs_f64(warm))
+        .measurement_time(Duration::from_secs_f64(measure))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = epoch_cpu, stages
+}
+criterion_main!(benches);
