@@ -5,6 +5,10 @@
 //!   4,096 (256), each in Yuma 2, Yuma 3 and Yuma 3 + liquid alpha, and `run_many` over a batch
 //!   of 128 subnets × n = 256. A GPU group is one more [`bench_engine`] call with its engine and
 //!   sizes (65,535 included).
+//! - `epoch/chain_eq_cpu`: the reference recording a trace (the chain-equivalent computation with
+//!   its dense n×n liquid-alpha matrix), n ≤ 4,096.
+//! - `epoch/gpu` and `epoch/gpu_kernels`: the GPU engine upload to result, and its kernel time
+//!   from timestamp queries (hardware: n up to 65,535; a software adapter stops at 4,096).
 //! - `stage/consensus`: `epoch::consensus::weighted_median_cols`.
 //! - `stage/bonds_ema`: the Yuma 3 bonds EMA with a fixed α (`ema_fixed_alpha`) and with liquid
 //!   alpha (`ema_liquid_alpha`).
@@ -23,6 +27,7 @@ use yuma::epoch::bonds::{self, yuma3};
 use yuma::epoch::{consensus, incentive, permits, stake, weights};
 use yuma::fixed::{u16_proportion, Sparse, I32F32};
 use yuma::gen::{generate, GenParams, Mode};
+use yuma::gpu::{AdapterChoice, GpuEngine};
 use yuma::snapshot::Snapshot;
 
 fn quick() -> bool {
@@ -81,8 +86,88 @@ fn bench_engine(c: &mut Criterion, name: &str, engine: &mut dyn Engine, sizes: &
     group.finish();
 }
 
+/// CPU sizes: the common sizes plus n = 16,384 (256 validators).
+fn cpu_sizes() -> Vec<(u32, u32)> {
+    let mut v = sizes();
+    if !quick() {
+        v.push((16384, 256));
+    }
+    v
+}
+
 fn epoch_cpu(c: &mut Criterion) {
-    bench_engine(c, "cpu", &mut CpuEngine, &sizes());
+    bench_engine(c, "cpu", &mut CpuEngine, &cpu_sizes());
+}
+
+/// The chain-equivalent computation: the reference recording a trace, which builds the dense
+/// n×n liquid-alpha matrix as the chain does. Only up to n = 4,096.
+fn epoch_chain_equivalent(c: &mut Criterion) {
+    let mut group = c.benchmark_group("epoch/chain_eq_cpu");
+    for (n, v) in sizes().into_iter().filter(|&(n, _)| n <= 4096) {
+        for mode in Mode::ALL {
+            let s = subnet(n, v, 1, mode);
+            group.bench_with_input(
+                BenchmarkId::new(mode.label(), format!("n{n}_v{v}")),
+                &s,
+                |b, s| {
+                    b.iter(|| {
+                        let mut traces = Vec::new();
+                        yuma::epoch::run_snapshot(black_box(s), Some(&mut traces))
+                    })
+                },
+            );
+        }
+    }
+    group.finish();
+}
+
+/// The GPU engine: whole epochs, upload to result (submit and poll to completion), and where the
+/// adapter has timestamp queries the kernels' own time. On a software adapter the rows above
+/// n = 4,096 are left out.
+fn epoch_gpu(c: &mut Criterion) {
+    let mut engine = match GpuEngine::new(AdapterChoice::Any) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("epoch/gpu: skipped: {e}");
+            return;
+        }
+    };
+    let mut sizes = sizes();
+    if engine.context().is_software() {
+        eprintln!(
+            "epoch/gpu: {} is a software adapter: rows above n = 4,096 are left out",
+            engine.context().describe()
+        );
+    } else if !quick() {
+        sizes.extend([(16384, 256), (65535, 1024)]);
+    }
+    bench_engine(c, "gpu", &mut engine, &sizes);
+    if !engine.epoch_mut().set_timing(true) {
+        eprintln!("epoch/gpu_kernels: skipped: the adapter has no timestamp queries");
+        return;
+    }
+    let mut group = c.benchmark_group("epoch/gpu_kernels");
+    for &(n, v) in &sizes {
+        for mode in Mode::ALL {
+            let s = subnet(n, v, 1, mode);
+            group.bench_with_input(
+                BenchmarkId::new(mode.label(), format!("n{n}_v{v}")),
+                &s,
+                |b, s| {
+                    b.iter_custom(|iters| {
+                        let mut total = Duration::ZERO;
+                        for _ in 0..iters {
+                            engine.run_snapshot(black_box(s)).expect("gpu engine runs");
+                            total += engine.epoch_mut().last_kernel_time.unwrap_or_default();
+                        }
+                        total
+                    })
+                },
+            );
+        }
+    }
+    group.finish();
+    engine.epoch_mut().set_timing(false);
 }
 
 /// The inputs of the consensus and bonds stages, computed with the epoch's own stage functions.
@@ -194,6 +279,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = epoch_cpu, stages
+    targets = epoch_cpu, epoch_chain_equivalent, epoch_gpu, stages
 }
 criterion_main!(benches);
