@@ -16,8 +16,6 @@
 @group(0) @binding(9) var<storage, read_write> out_val: array<i64>;
 @group(0) @binding(10) var<storage, read_write> out_u16: array<u32>;
 
-var<workgroup> flags: array<u32, 256>;
-var<workgroup> counts: array<u32, 256>;
 
 struct RowRange {
     begin: u32,
@@ -36,19 +34,6 @@ fn row_range(i: u32) -> RowRange {
     return RowRange(m_row_ptr[i], m_row_ptr[i + 1u], 0u);
 }
 
-// Inclusive scan of flags[] across the workgroup (Hillis–Steele).
-fn scan_flags(lid: u32) {
-    for (var step = 1u; step < WG; step *= 2u) {
-        var add = 0u;
-        if lid >= step {
-            add = flags[lid - step];
-        }
-        workgroupBarrier();
-        flags[lid] += add;
-        workgroupBarrier();
-    }
-}
-
 @compute @workgroup_size(256)
 fn count_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
     let i = group_index(wid, nwg);
@@ -61,16 +46,9 @@ fn count_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     for (var k = r.begin + lid; k < r.end; k += WG) {
         c += m_live[k];
     }
-    flags[lid] = c;
-    workgroupBarrier();
-    for (var step = WG / 2u; step > 0u; step /= 2u) {
-        if lid < step {
-            flags[lid] += flags[lid + step];
-        }
-        workgroupBarrier();
-    }
-    if lid == 0u {
-        row_offset[i + 1u] = flags[0];
+    let total = workgroup_scan(lid, c);
+    if lid == WG - 1u {
+        row_offset[i + 1u] = total;
     }
 }
 
@@ -86,18 +64,7 @@ fn scan_rows(@builtin(local_invocation_id) lid3: vec3<u32>) {
     for (var i = begin; i < end; i++) {
         c += row_offset[i + 1u];
     }
-    counts[lid] = c;
-    workgroupBarrier();
-    for (var step = 1u; step < WG; step *= 2u) {
-        var add = 0u;
-        if lid >= step {
-            add = counts[lid - step];
-        }
-        workgroupBarrier();
-        counts[lid] += add;
-        workgroupBarrier();
-    }
-    var running = counts[lid] - c;
+    var running = workgroup_scan(lid, c) - c;
     for (var i = begin; i < end; i++) {
         running += row_offset[i + 1u];
         row_offset[i + 1u] = running;
@@ -122,11 +89,9 @@ fn compact_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
         if k < r.end {
             live = m_live[k];
         }
-        flags[lid] = live;
-        workgroupBarrier();
-        scan_flags(lid);
+        let rank = workgroup_scan(lid, live);
         if live != 0u {
-            let at = out + flags[lid] - 1u;
+            let at = out + rank - 1u;
             var j = k - r.base;
             if view.dense == 0u {
                 j = m_col[k];
@@ -135,6 +100,8 @@ fn compact_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
             out_val[at] = m_val[k];
             out_u16[at] = fx_to_u16_proportion(m_val[k]);
         }
-        out += workgroupUniformLoad(&flags[WG - 1u]);
+        out += workgroupUniformLoad(&wg_scan[WG - 1u]);
+        // Everyone has read the total before the next chunk overwrites the scan.
+        workgroupBarrier();
     }
 }

@@ -22,8 +22,6 @@
 @group(0) @binding(9) var<storage, read> w_col_idx: array<u32>;
 @group(0) @binding(10) var<storage, read_write> consensus: array<i64>;
 
-var<workgroup> counts: array<u32, 256>;
-var<workgroup> partial: array<i64, 256>;
 
 // One workgroup: validators compacted in uid order, their stakes normalized, the minority.
 @compute @workgroup_size(256)
@@ -39,20 +37,8 @@ fn median_stakes(@builtin(local_invocation_id) lid3: vec3<u32>) {
             c += 1u;
         }
     }
-    counts[lid] = c;
-    workgroupBarrier();
-    // Exclusive scan of the chunk counts (Hillis–Steele on inclusive sums).
-    for (var step = 1u; step < WG; step *= 2u) {
-        var add = 0u;
-        if lid >= step {
-            add = counts[lid - step];
-        }
-        workgroupBarrier();
-        counts[lid] += add;
-        workgroupBarrier();
-    }
-    var pos = counts[lid] - c;
-    let total_count = counts[WG - 1u];
+    var pos = workgroup_scan(lid, c) - c;
+    let total_count = wg_scan[WG - 1u];
     for (var i = begin; i < end; i++) {
         if active_stake[i] > 0li {
             validator_pos[i] = pos;
@@ -67,15 +53,8 @@ fn median_stakes(@builtin(local_invocation_id) lid3: vec3<u32>) {
     for (var p = lid; p < total_count; p += WG) {
         acc += median_stake[p];
     }
-    partial[lid] = acc;
-    workgroupBarrier();
-    for (var step = WG / 2u; step > 0u; step /= 2u) {
-        if lid < step {
-            partial[lid] += partial[lid + step];
-        }
-        workgroupBarrier();
-    }
-    let sum = partial[0];
+    let stake_total = workgroup_sum(lid, acc);
+    let sum = stake_total;
     workgroupBarrier();
     var acc2 = 0li;
     for (var p = lid; p < total_count; p += WG) {
@@ -86,18 +65,11 @@ fn median_stakes(@builtin(local_invocation_id) lid3: vec3<u32>) {
         }
         acc2 += s;
     }
-    partial[lid] = acc2;
-    workgroupBarrier();
-    for (var step = WG / 2u; step > 0u; step /= 2u) {
-        if lid < step {
-            partial[lid] += partial[lid + step];
-        }
-        workgroupBarrier();
-    }
+    let median_total = workgroup_sum(lid, acc2);
     if lid == 0u {
         scal[S_N_VALIDATORS] = i64(total_count);
-        scal[S_MEDIAN_TOTAL] = partial[0];
-        scal[S_MINORITY] = fx_sub_sat(partial[0], params.kappa);
+        scal[S_MEDIAN_TOTAL] = median_total;
+        scal[S_MINORITY] = fx_sub_sat(median_total, params.kappa);
     }
 }
 

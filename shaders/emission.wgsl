@@ -19,22 +19,6 @@
 @group(0) @binding(10) var<storage, read_write> rao: array<u64>;
 @group(0) @binding(11) var<storage, read_write> terms_u16: array<u32>;
 
-var<workgroup> partial: array<i64, 256>;
-
-fn workgroup_sum(lid: u32, v: i64) -> i64 {
-    partial[lid] = v;
-    workgroupBarrier();
-    for (var step = WG / 2u; step > 0u; step /= 2u) {
-        if lid < step {
-            partial[lid] += partial[lid + step];
-        }
-        workgroupBarrier();
-    }
-    let s = partial[0];
-    workgroupBarrier();
-    return s;
-}
-
 @compute @workgroup_size(256)
 fn emission(@builtin(local_invocation_id) lid3: vec3<u32>) {
     let lid = lid3.x;

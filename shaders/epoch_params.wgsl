@@ -59,3 +59,40 @@ fn linear_id(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
 fn group_index(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
     return wid.x + wid.y * nwg.x;
 }
+
+// Scratch of the workgroup reductions below (one cell per invocation of a 256-wide workgroup).
+var<workgroup> wg_sum: array<i64, 256>;
+var<workgroup> wg_scan: array<u32, 256>;
+
+// The wrapping sum of `v` over the workgroup, returned to every invocation. Call from uniform
+// control flow with all 256 invocations.
+fn workgroup_sum(lid: u32, v: i64) -> i64 {
+    wg_sum[lid] = v;
+    workgroupBarrier();
+    for (var step = WG / 2u; step > 0u; step /= 2u) {
+        if lid < step {
+            wg_sum[lid] += wg_sum[lid + step];
+        }
+        workgroupBarrier();
+    }
+    let total = wg_sum[0];
+    workgroupBarrier();
+    return total;
+}
+
+// The inclusive prefix sum of `v` over the workgroup (Hillis–Steele), and in `wg_scan[WG - 1]`
+// the total. Call from uniform control flow with all 256 invocations.
+fn workgroup_scan(lid: u32, v: u32) -> u32 {
+    wg_scan[lid] = v;
+    workgroupBarrier();
+    for (var step = 1u; step < WG; step *= 2u) {
+        var add = 0u;
+        if lid >= step {
+            add = wg_scan[lid - step];
+        }
+        workgroupBarrier();
+        wg_scan[lid] += add;
+        workgroupBarrier();
+    }
+    return wg_scan[lid];
+}

@@ -19,7 +19,6 @@
 @group(0) @binding(12) var<storage, read_write> trust: array<i64>;
 @group(0) @binding(13) var<storage, read_write> rank: array<i64>;
 
-var<workgroup> partial: array<i64, 256>;
 
 @compute @workgroup_size(256)
 fn clip(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -53,16 +52,9 @@ fn validator_trust(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
     for (var e = w_row_ptr[i] + lid; e < w_row_ptr[i + 1u]; e += WG) {
         acc += c_val[e];
     }
-    partial[lid] = acc;
-    workgroupBarrier();
-    for (var step = WG / 2u; step > 0u; step /= 2u) {
-        if lid < step {
-            partial[lid] += partial[lid + step];
-        }
-        workgroupBarrier();
-    }
+    let total = workgroup_sum(lid, acc);
     if lid == 0u {
-        trust[i] = partial[0];
+        trust[i] = total;
     }
 }
 

@@ -4,7 +4,6 @@
 @group(0) @binding(0) var<storage, read> params: Params;
 @group(0) @binding(1) var<storage, read_write> values: array<i64>;
 
-var<workgroup> partial: array<i64, 256>;
 
 @compute @workgroup_size(256)
 fn normalize(@builtin(local_invocation_id) lid3: vec3<u32>) {
@@ -13,15 +12,8 @@ fn normalize(@builtin(local_invocation_id) lid3: vec3<u32>) {
     for (var i = lid; i < params.n; i += WG) {
         acc += values[i];
     }
-    partial[lid] = acc;
-    workgroupBarrier();
-    for (var step = WG / 2u; step > 0u; step /= 2u) {
-        if lid < step {
-            partial[lid] += partial[lid + step];
-        }
-        workgroupBarrier();
-    }
-    let sum = partial[0];
+    let total = workgroup_sum(lid, acc);
+    let sum = total;
     if sum != 0li {
         for (var i = lid; i < params.n; i += WG) {
             values[i] = fx_safe_div(values[i], sum);

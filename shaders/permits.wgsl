@@ -13,7 +13,6 @@
 
 var<workgroup> counter: atomic<u32>;
 var<workgroup> counted: u32;
-var<workgroup> partial: array<i64, 256>;
 
 // Stake as an unsigned key with the same order as the signed value.
 fn stake_key(i: u32) -> u64 {
@@ -138,15 +137,8 @@ fn active_stake_normalize(@builtin(local_invocation_id) lid3: vec3<u32>) {
         active_stake[i] = a;
         acc += a;
     }
-    partial[lid] = acc;
-    workgroupBarrier();
-    for (var step = WG / 2u; step > 0u; step /= 2u) {
-        if lid < step {
-            partial[lid] += partial[lid + step];
-        }
-        workgroupBarrier();
-    }
-    let sum = partial[0];
+    let total = workgroup_sum(lid, acc);
+    let sum = total;
     if sum != 0li {
         for (var i = lid; i < params.n; i += WG) {
             active_stake[i] = fx_safe_div(active_stake[i], sum);

@@ -18,7 +18,6 @@
 @group(0) @binding(9) var<storage, read_write> w_val: array<i64>;
 @group(0) @binding(10) var<storage, read_write> w_live: array<u32>;
 
-var<workgroup> partial: array<i64, 256>;
 
 @compute @workgroup_size(256)
 fn mask_weights(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -56,15 +55,8 @@ fn row_normalize(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
     for (var e = begin + lid; e < end; e += WG) {
         acc += w_val[e];
     }
-    partial[lid] = acc;
-    workgroupBarrier();
-    for (var step = WG / 2u; step > 0u; step /= 2u) {
-        if lid < step {
-            partial[lid] += partial[lid + step];
-        }
-        workgroupBarrier();
-    }
-    let sum = partial[0];
+    let total = workgroup_sum(lid, acc);
+    let sum = total;
     if sum > 0li {
         for (var e = begin + lid; e < end; e += WG) {
             w_val[e] = fx_safe_div(w_val[e], sum);
