@@ -174,7 +174,7 @@ pub fn golden_cases() -> Vec<(String, PathBuf)> {
 }
 
 /// `dir` relative to `root`, with `/` separators (`edge/baseline_yuma2`).
-pub fn case_name(root: &Path, dir: &Path) -> String {
+fn case_name(root: &Path, dir: &Path) -> String {
     let rel = dir.strip_prefix(root).unwrap_or(dir);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())

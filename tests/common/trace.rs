@@ -235,14 +235,7 @@ impl Checker {
         }
     }
 
-    /// Records a failure found some other way.
-    pub fn fail(&mut self, t: &MechTrace, label: &str, message: String) {
-        self.checked += 1;
-        self.failures
-            .push(format!("{}: stage `{label}`: {message}", t.name));
-    }
-
-    /// Counts a comparison that passed without a recorded stage value.
+    /// Compares two values that are not a recorded stage value (named by `what`).
     pub fn expect_eq<T: PartialEq + std::fmt::Debug>(
         &mut self,
         t: &MechTrace,
@@ -267,7 +260,7 @@ impl Checker {
 }
 
 /// Where two JSON values differ: the first differing element of an array is the uid (row).
-pub fn describe(expected: &Value, got: &Value) -> String {
+fn describe(expected: &Value, got: &Value) -> String {
     match (expected.as_array(), got.as_array()) {
         (Some(e), Some(g)) if e.len() == g.len() => {
             let diff: Vec<usize> = (0..e.len()).filter(|&i| e[i] != g[i]).collect();
