@@ -1,6 +1,6 @@
 //! Every golden case on the GPU path, bit for bit (CI runs this on lavapipe).
 
-mod gpu_support;
+mod common;
 
 use yuma::compare::compare;
 use yuma::output::read_epoch;
@@ -8,10 +8,10 @@ use yuma::snapshot::read_snapshot;
 
 #[test]
 fn every_golden_is_bit_identical_on_the_gpu() {
-    let Some(mut gpu) = gpu_support::gpu_engine("every_golden_is_bit_identical_on_the_gpu") else {
+    let Some(mut gpu) = common::gpu::gpu_engine("every_golden_is_bit_identical_on_the_gpu") else {
         return;
     };
-    let cases = gpu_support::case_dirs(&gpu_support::goldens_dir());
+    let cases = common::case_dirs(&common::goldens_dir());
     assert!(
         cases.len() >= 161,
         "expected every golden case, found {}",
@@ -46,10 +46,10 @@ fn every_golden_is_bit_identical_on_the_gpu() {
 
 #[test]
 fn batched_submission_equals_the_goldens() {
-    let Some(mut gpu) = gpu_support::gpu_engine("batched_submission_equals_the_goldens") else {
+    let Some(mut gpu) = common::gpu::gpu_engine("batched_submission_equals_the_goldens") else {
         return;
     };
-    let cases = gpu_support::case_dirs(&gpu_support::goldens_dir());
+    let cases = common::case_dirs(&common::goldens_dir());
     let loaded: Vec<_> = cases
         .iter()
         .map(|c| {
@@ -83,11 +83,11 @@ fn batched_submission_equals_the_goldens() {
 
 #[test]
 fn kernel_timing_does_not_change_results() {
-    let Some(mut gpu) = gpu_support::gpu_engine("kernel_timing_does_not_change_results") else {
+    let Some(mut gpu) = common::gpu::gpu_engine("kernel_timing_does_not_change_results") else {
         return;
     };
     let has = gpu.epoch_mut().set_timing(true);
-    let case = gpu_support::goldens_dir().join("edge/liquid_alpha_on_yuma3");
+    let case = common::goldens_dir().join("edge/liquid_alpha_on_yuma3");
     let snapshot = read_snapshot(&case.join("snapshot.json")).expect("valid");
     let expected = read_epoch(&case.join("epoch.json")).expect("valid");
     let got = gpu.run_snapshot(&snapshot).expect("runs");

@@ -2,7 +2,7 @@
 //! unsorted rows, uids ≥ n, huge stakes, extreme hyperparameters, 1–4 mechanisms), on every
 //! output field.
 
-mod gpu_support;
+mod common;
 
 use yuma::compare::compare;
 use yuma::epoch::run_snapshot;
@@ -17,13 +17,13 @@ fn cases() -> u64 {
 
 #[test]
 fn gpu_equals_cpu_on_random_snapshots() {
-    let Some(mut gpu) = gpu_support::gpu_engine("gpu_equals_cpu_on_random_snapshots") else {
+    let Some(mut gpu) = common::gpu::gpu_engine("gpu_equals_cpu_on_random_snapshots") else {
         return;
     };
     let mut failures = Vec::new();
     let count = cases();
     for seed in 0..count {
-        let s = gpu_support::random_snapshot(0xC0FFEE ^ seed.wrapping_mul(0x9E37_79B9), 300);
+        let s = common::random::random_snapshot(0xC0FFEE ^ seed.wrapping_mul(0x9E37_79B9), 300);
         let text = yuma::snapshot::write_snapshot(&s);
         let parsed = yuma::snapshot::parse_snapshot(&text, "random")
             .expect("the writer's output reads back");

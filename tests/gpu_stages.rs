@@ -3,7 +3,7 @@
 //! (the first differing stage is the failing kernel, since every earlier stage fed it the same
 //! inputs). Awkward sizes around the 64/256-wide workgroups, duplicate and out-of-range uids.
 
-mod gpu_support;
+mod common;
 
 use yuma::epoch::epoch_mechanism;
 use yuma::epoch::trace::Trace;
@@ -25,11 +25,11 @@ const STAGES: [&str; 11] = [
 
 /// A random single-mechanism snapshot of exactly `n` uids.
 fn snapshot_of_size(seed: u64, n: usize) -> Snapshot {
-    let mut s = gpu_support::random_snapshot(seed, n);
+    let mut s = common::random::random_snapshot(seed, n);
     let mut tries = seed;
     while usize::from(s.n) != n {
         tries = tries.wrapping_add(0x1000);
-        s = gpu_support::random_snapshot(tries, n);
+        s = common::random::random_snapshot(tries, n);
     }
     s.mechanisms.truncate(1);
     s.layout = Layout::Single;
@@ -47,7 +47,7 @@ fn stage_value<'a>(t: &'a Trace, label: &str) -> &'a str {
 #[test]
 fn every_kernel_matches_its_cpu_twin_on_awkward_sizes() {
     let Some(mut gpu) =
-        gpu_support::gpu_engine("every_kernel_matches_its_cpu_twin_on_awkward_sizes")
+        common::gpu::gpu_engine("every_kernel_matches_its_cpu_twin_on_awkward_sizes")
     else {
         return;
     };

@@ -2,6 +2,8 @@
 //! small readers. Nothing here skips: a missing goldens folder or file fails the test loudly.
 #![allow(dead_code)]
 
+pub mod gpu;
+pub mod random;
 pub mod trace;
 
 use std::path::{Path, PathBuf};

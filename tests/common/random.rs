@@ -1,59 +1,6 @@
-//! Shared by the GPU tests: the engine (or a loud skip), the goldens folder, and random
-//! snapshots in every state the chain can hold.
-#![allow(dead_code)]
+//! Random snapshots in every state the chain can hold, for the GPU == CPU property tests.
 
-use std::path::PathBuf;
-
-use yuma::gpu::{AdapterChoice, GpuEngine};
 use yuma::snapshot::{Hyperparams, Layout, MechanismInput, Snapshot};
-
-/// The GPU engine on any adapter. Without one: a failure when `YUMA_REQUIRE_GPU=1` (as CI sets
-/// it), otherwise `None` after printing why the test is skipped.
-pub fn gpu_engine(test: &str) -> Option<GpuEngine> {
-    match GpuEngine::new(AdapterChoice::Any) {
-        Ok(g) => Some(g),
-        Err(e) if std::env::var("YUMA_REQUIRE_GPU").is_ok_and(|v| v == "1") => {
-            panic!("{test}: YUMA_REQUIRE_GPU=1 but the GPU engine is unavailable: {e}")
-        }
-        Err(e) => {
-            eprintln!(
-                "{test}: skipped: no GPU adapter ({e}); set YUMA_REQUIRE_GPU=1 to fail instead"
-            );
-            None
-        }
-    }
-}
-
-/// `$YUMA_GOLDENS`, else `<repository>/../shared/goldens`; panics when neither exists.
-pub fn goldens_dir() -> PathBuf {
-    let dir = std::env::var_os("YUMA_GOLDENS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/goldens"));
-    assert!(
-        dir.join("MANIFEST.tsv").is_file(),
-        "golden cases not found at {} (set YUMA_GOLDENS to a copy of shared/goldens)",
-        dir.display()
-    );
-    dir
-}
-
-/// Every folder below `root` holding a snapshot.json, sorted.
-pub fn case_dirs(root: &std::path::Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("readable goldens folder") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.file_name().is_some_and(|f| f == "snapshot.json") {
-                out.push(d.clone());
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 /// splitmix64: a small deterministic generator.
 pub struct Rng(pub u64);
