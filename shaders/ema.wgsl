@@ -19,6 +19,7 @@
 @group(0) @binding(12) var<storage, read> b_row_ptr: array<u32>;
 @group(0) @binding(13) var<storage, read_write> o_val: array<i64>;
 @group(0) @binding(14) var<storage, read_write> o_live: array<u32>;
+@group(0) @binding(15) var<storage, read> scal: array<i64>;
 
 const ONE: i64 = 4294967296li;
 
@@ -43,12 +44,13 @@ fn hadamard(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     o_val[k] = select(0li, fx_mul_sat(m_val[k], active_stake[row]), live);
 }
 
-// One workgroup per slot row; the output is a dense slot row.
+// One workgroup per slot row; the output is a dense slot row. Does nothing when liquid alpha
+// applies (liquid_alpha.wgsl computes the EMA then).
 @compute @workgroup_size(256)
 fn ema_fixed(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
     let s = group_index(wid, nwg);
     let lid = lid3.x;
-    if s >= params.n_slots {
+    if s >= params.n_slots || scal[S_LIQUID] != 0li {
         return;
     }
     let n = params.n;

@@ -40,6 +40,7 @@ const WG: u32 = 256u;
 
 const FLAG_COMMIT_REVEAL: u32 = 1u;
 const FLAG_YUMA3: u32 = 2u;
+const FLAG_LIQUID: u32 = 4u;   // Yuma 3 with liquid alpha enabled
 
 // Cells of the `scal` buffer (i64 each).
 const S_STAKE_SUM_LO: u32 = 0u;
@@ -48,6 +49,7 @@ const S_N_VALIDATORS: u32 = 2u;
 const S_MINORITY: u32 = 3u;
 const S_MEDIAN_TOTAL: u32 = 4u;
 const S_EMISSION_SUM: u32 = 5u;
+const S_LIQUID: u32 = 6u;     // 1 when liquid alpha applies to this epoch
 const S_COUNT: u32 = 8u;
 
 // The index of this invocation over a 1-D problem dispatched as a 2-D grid of workgroups.

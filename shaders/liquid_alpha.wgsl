@@ -2,7 +2,9 @@
 //   α_ij = clamp(low + σ·(high − low), low, high),
 //   σ    = 1 / (1 + exp_safe(steepness/(−100) · (d − ½))),
 //   d    = clamp(w − c_j, 0, 1) if w ≥ b, else clamp(b − w, 0, 1),
-// where w and b are what the chain's ascending merge of the W_b row and the bond row reads at
+// (applied when bonds_branch.wgsl found it enabled and some consensus ≠ 0; otherwise these
+// kernels do nothing and ema.wgsl's fixed-rate EMA runs), where w and b are what the chain's
+// ascending merge of the W_b row and the bond row reads at
 // column j (it assumes sorted rows, so an unsorted row can read 0). α is computed only at the
 // columns of W_b's row, the only ones the EMA reads. Then (`mat_ema_alpha_sparse`)
 //   decayed_j = (1 − α_ij)·b_ij (last live bond on j wins),
@@ -25,6 +27,7 @@
 @group(0) @binding(14) var<storage, read_write> decayed: array<i64>;
 @group(0) @binding(15) var<storage, read_write> o_val: array<i64>;
 @group(0) @binding(16) var<storage, read_write> o_live: array<u32>;
+@group(0) @binding(17) var<storage, read> scal: array<i64>;
 
 const ONE: i64 = 4294967296li;
 const HALF: i64 = 2147483648li;
@@ -80,7 +83,7 @@ fn merged_weight(cursor: ptr<function, u32>, end: u32, j: u32) -> i64 {
 @compute @workgroup_size(64)
 fn liquid_alpha(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let s = gid.x + gid.y * nwg.x * 64u;
-    if s >= params.n_slots {
+    if s >= params.n_slots || scal[S_LIQUID] == 0li {
         return;
     }
     let n = params.n;
@@ -117,7 +120,7 @@ fn liquid_alpha(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
 fn ema_liquid(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
     let s = group_index(wid, nwg);
     let lid = lid3.x;
-    if s >= params.n_slots {
+    if s >= params.n_slots || scal[S_LIQUID] == 0li {
         return;
     }
     let n = params.n;

@@ -32,7 +32,9 @@ pub enum Launch {
 struct Matrix {
     val: &'static str,
     live: &'static str,
-    dense: bool,
+    /// The `MatView` buffer that says its form: `view_csr`, `view_dense`, or `view_ema` (written
+    /// on the GPU by the liquid-alpha decision).
+    view: &'static str,
 }
 
 /// The GPU path: a context, its pipelines, and buffers reused from one epoch to the next (one
@@ -47,23 +49,19 @@ pub struct GpuEpoch {
     pub last_kernel_time: Option<std::time::Duration>,
 }
 
-/// Timestamps around each command buffer of a batch (front and back halves).
+/// Timestamps at the start and the end of a batch's command buffer.
 struct Timer {
     queries: wgpu::QuerySet,
     resolve: wgpu::Buffer,
 }
 
-const TIMESTAMPS: u32 = 4;
+const TIMESTAMPS: u32 = 2;
 
 /// One mechanism's epoch in flight.
 struct Job {
     lay: EpochLayout,
     params: EpochParams,
     yuma3: bool,
-    liquid_enabled: bool,
-    /// Liquid alpha applies (decided once the consensus is known).
-    liquid: bool,
-    consensus: Option<Vec<i64>>,
     wb: Matrix,
     ema: Matrix,
 }
@@ -73,14 +71,6 @@ pub type MechanismJob<'a> = (&'a Snapshot, &'a MechanismInput, u64);
 
 fn u8s_to<T: bytemuck::Pod>(bytes: &[u8]) -> Vec<T> {
     bytemuck::pod_collect_to_vec(bytes)
-}
-
-fn view_of(m: Matrix) -> &'static str {
-    if m.dense {
-        "view_dense"
-    } else {
-        "view_csr"
-    }
 }
 
 /// Per-uid results read back for every epoch: (buffer, bytes per uid).
@@ -274,6 +264,7 @@ impl GpuEpoch {
         let wide = dense.max(nw);
         for (name, bytes) in [
             ("scal", 64),
+            ("view_ema", 16),
             ("filtered", 16 * n as u64),
             ("stake", n8),
             ("stake_weight", n8),
@@ -318,18 +309,15 @@ impl GpuEpoch {
             lay,
             params: p,
             yuma3: h.yuma3_enabled,
-            liquid_enabled: h.liquid_alpha_enabled,
-            liquid: false,
-            consensus: None,
             wb: Matrix {
                 val: "w_val",
                 live: "w_live",
-                dense: false,
+                view: "view_csr",
             },
             ema: Matrix {
                 val: "ema_val",
                 live: "ema_live",
-                dense: true,
+                view: "view_dense",
             },
         })
     }
@@ -351,7 +339,7 @@ impl GpuEpoch {
             entry,
             &[
                 (0, "params"),
-                (1, view_of(m)),
+                (1, m.view),
                 (2, m.val),
                 (3, m.live),
                 (4, cols.0),
@@ -376,7 +364,7 @@ impl GpuEpoch {
             entry,
             &[
                 (0, "params"),
-                (1, view_of(m)),
+                (1, m.view),
                 (2, m.val),
                 (3, m.live),
                 (4, "w_row_ptr"),
@@ -580,19 +568,18 @@ impl GpuEpoch {
             u64::from(p.nnz_b),
             u64::from(p.n_slots),
         );
-        let liquid = job.liquid;
         // == Bonds ==
         let w_cols = ("w_col_ptr", "w_col_idx");
         let wb = match p.penalty {
             x if x == ZERO.to_bits() => Matrix {
                 val: "w_val",
                 live: "w_live",
-                dense: false,
+                view: "view_csr",
             },
             x if x == ONE.to_bits() => Matrix {
                 val: "c_val",
                 live: "c_live",
-                dense: false,
+                view: "view_csr",
             },
             _ => {
                 self.dispatch(
@@ -618,7 +605,7 @@ impl GpuEpoch {
                 Matrix {
                     val: "wb_val",
                     live: "wb_live",
-                    dense: true,
+                    view: "view_dense",
                 }
             }
         };
@@ -641,7 +628,7 @@ impl GpuEpoch {
         let ema_binds = |m: Matrix, out: Matrix| {
             [
                 (0, "params"),
-                (1, view_of(m)),
+                (1, m.view),
                 (2, m.val),
                 (3, m.live),
                 (4, "w_row"),
@@ -655,18 +642,33 @@ impl GpuEpoch {
                 (12, "b_row_ptr"),
                 (13, out.val),
                 (14, out.live),
+                (15, "scal"),
             ]
         };
         let ema_dense = Matrix {
             val: "ema_val",
             live: "ema_live",
-            dense: true,
+            view: "view_dense",
         };
+        self.dispatch(
+            pool,
+            e,
+            "bonds_branch",
+            "liquid_decision",
+            &[
+                (0, "params"),
+                (1, wb.view),
+                (2, "consensus"),
+                (3, "scal"),
+                (4, "view_ema"),
+            ],
+            Launch::One,
+        )?;
         let final_ema = if !job.yuma3 {
             let bonds = Matrix {
                 val: "b_val",
                 live: "b_live",
-                dense: false,
+                view: "view_csr",
             };
             self.columns(
                 pool,
@@ -679,14 +681,18 @@ impl GpuEpoch {
             let delta = Matrix {
                 val: "delta_val",
                 live: wb.live,
-                dense: wb.dense,
+                view: wb.view,
             };
-            let count = if wb.dense { slots * nu } else { nw };
+            let count = if wb.view == "view_dense" {
+                slots * nu
+            } else {
+                nw
+            };
             // hadamard writes o_live = m_live; point it at a scratch live buffer to keep W_b's.
             let delta_out = Matrix {
                 val: "delta_val",
                 live: "ema_live",
-                dense: wb.dense,
+                view: wb.view,
             };
             self.dispatch(
                 pool,
@@ -710,69 +716,63 @@ impl GpuEpoch {
             self.columns(pool, e, "col_max_upscale", ema_dense, w_cols, nu)?;
             ema_dense
         } else {
-            let ema = if liquid {
-                let out = if wb.dense {
-                    ema_dense
-                } else {
-                    Matrix {
-                        val: "ema_val",
-                        live: "ema_live",
-                        dense: false,
-                    }
-                };
-                let binds = [
-                    (0, "params"),
-                    (1, view_of(wb)),
-                    (2, wb.val),
-                    (3, wb.live),
-                    (4, "w_row_ptr"),
-                    (5, "w_col"),
-                    (6, "w_sorted"),
-                    (7, "slot_rows"),
-                    (8, "consensus"),
-                    (9, "b_col"),
-                    (10, "b_val"),
-                    (11, "b_live"),
-                    (12, "b_row_ptr"),
-                    (13, "alpha_dense"),
-                    (14, "scratch"),
-                    (15, out.val),
-                    (16, out.live),
-                ];
-                self.dispatch(
-                    pool,
-                    e,
-                    "liquid_alpha",
-                    "liquid_alpha",
-                    &binds,
-                    Launch::Items64(slots),
-                )?;
-                self.dispatch(
-                    pool,
-                    e,
-                    "liquid_alpha",
-                    "ema_liquid",
-                    &binds,
-                    Launch::Groups(slots),
-                )?;
-                out
-            } else {
-                self.dispatch(
-                    pool,
-                    e,
-                    "ema",
-                    "ema_fixed",
-                    &ema_binds(wb, ema_dense),
-                    Launch::Groups(slots),
-                )?;
-                ema_dense
+            // Both EMA forms are encoded; the liquid-alpha decision (above) makes one of them
+            // a no-op and says in `view_ema` which form the EMA buffers hold.
+            let ema = Matrix {
+                val: "ema_val",
+                live: "ema_live",
+                view: "view_ema",
             };
+            let binds = [
+                (0, "params"),
+                (1, wb.view),
+                (2, wb.val),
+                (3, wb.live),
+                (4, "w_row_ptr"),
+                (5, "w_col"),
+                (6, "w_sorted"),
+                (7, "slot_rows"),
+                (8, "consensus"),
+                (9, "b_col"),
+                (10, "b_val"),
+                (11, "b_live"),
+                (12, "b_row_ptr"),
+                (13, "alpha_dense"),
+                (14, "scratch"),
+                (15, ema.val),
+                (16, ema.live),
+                (17, "scal"),
+            ];
+            self.dispatch(
+                pool,
+                e,
+                "liquid_alpha",
+                "liquid_alpha",
+                &binds,
+                Launch::Items64(slots),
+            )?;
+            self.dispatch(
+                pool,
+                e,
+                "liquid_alpha",
+                "ema_liquid",
+                &binds,
+                Launch::Groups(slots),
+            )?;
+            self.dispatch(
+                pool,
+                e,
+                "ema",
+                "ema_fixed",
+                &ema_binds(wb, ema_dense),
+                Launch::Groups(slots),
+            )?;
             let bytes = pool.buf("ema_val").size().min(pool.buf("ema_norm").size());
             e.copy_buffer_to_buffer(pool.buf("ema_val"), 0, pool.buf("ema_norm"), 0, bytes);
             let norm = Matrix {
                 val: "ema_norm",
                 live: ema.live,
-                dense: ema.dense,
+                view: ema.view,
             };
             self.columns(pool, e, "col_normalize", norm, w_cols, nu)?;
             self.dividends(pool, e, "dividends_yuma3", norm, nu)?;
@@ -813,7 +813,7 @@ impl GpuEpoch {
         // == Final bonds, packed ==
         let compact_binds = [
             (0, "params"),
-            (1, view_of(final_ema)),
+            (1, final_ema.view),
             (2, final_ema.val),
             (3, final_ema.live),
             (4, "w_row_ptr"),
@@ -869,8 +869,8 @@ impl GpuEpoch {
     }
 
     /// Runs several mechanisms' epochs (of one or many subnets) together: one upload each, one
-    /// command submission for all of them, and one readback (two more when liquid alpha needs
-    /// the consensus first), instead of a round trip per epoch.
+    /// command submission for all of them, and two readbacks (the results, then the packed
+    /// bonds whose size the first gives), instead of a round trip per epoch.
     pub fn run_batch(&mut self, jobs: &[MechanismJob<'_>]) -> Vec<Result<EpochOutput, GpuError>> {
         self.run_batch_captured(jobs, None)
     }
@@ -927,46 +927,12 @@ impl GpuEpoch {
                 self.encode_front(pool, &mut enc, job)?;
             }
         }
-        // Liquid alpha applies only when some consensus is non-zero: a data-dependent branch, so
-        // those epochs' consensus comes back first (it is part of the result anyway).
-        let deciding: Vec<usize> = (0..jobs.len())
-            .filter(|&i| jobs[i].as_ref().is_ok_and(|j| j.yuma3 && j.liquid_enabled))
-            .collect();
-        let split = !deciding.is_empty();
-        if split {
-            self.stamp(&mut enc, 1);
-            self.ctx.queue.submit([enc.finish()]);
-            let parts: Vec<(&wgpu::Buffer, u64)> = deciding
-                .iter()
-                .map(|&i| {
-                    (
-                        self.pools[i].buf("consensus"),
-                        8 * u64::from(jobs[i].as_ref().map_or(0, |j| j.params.n)),
-                    )
-                })
-                .collect();
-            let read = read_buffers(&self.ctx, &mut self.staging, &parts)?;
-            for (&i, bytes) in deciding.iter().zip(read) {
-                if let Ok(job) = jobs[i].as_mut() {
-                    let c: Vec<i64> = u8s_to(&bytes);
-                    job.liquid = c.iter().any(|&x| x != 0);
-                    job.consensus = Some(c);
-                }
-            }
-            enc = self
-                .ctx
-                .device
-                .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                    label: Some("epoch-bonds"),
-                });
-            self.stamp(&mut enc, 2);
-        }
         for (job, pool) in jobs.iter_mut().zip(&self.pools) {
             if let Ok(job) = job {
                 self.encode_back(pool, &mut enc, job)?;
             }
         }
-        self.stamp(&mut enc, 3);
+        self.stamp(&mut enc, 1);
         if let Some(t) = &self.timer {
             enc.resolve_query_set(&t.queries, 0..TIMESTAMPS, &t.resolve, 0);
         }
@@ -988,11 +954,7 @@ impl GpuEpoch {
                     )?[0],
                 );
                 let span = |a: usize, b: usize| ticks[b].saturating_sub(ticks[a]);
-                let total = if split {
-                    span(0, 1) + span(2, 3)
-                } else {
-                    span(0, 3)
-                };
+                let total = span(0, 1);
                 let ns = total as f64 * f64::from(self.ctx.queue.get_timestamp_period());
                 Some(std::time::Duration::from_nanos(ns as u64))
             }
@@ -1040,10 +1002,9 @@ impl GpuEpoch {
         let (mut k, mut q) = (0, 0);
         for (job, &(s, _, _)) in jobs.iter().zip(specs) {
             match job {
-                Ok(job) => {
+                Ok(_) => {
                     out.push(Ok(build_output(
                         s,
-                        job,
                         &read[k..k + per_job],
                         &packed[q..q + 3],
                     )));
@@ -1063,7 +1024,15 @@ impl GpuEpoch {
         m: Matrix,
     ) -> Result<Vec<Vec<(u16, i64)>>, GpuError> {
         let n = lay.row_slot.len();
-        let count = if m.dense {
+        let dense = match m.view {
+            "view_dense" => true,
+            "view_csr" => false,
+            other => {
+                let view: Vec<MatView> = u8s_to(&self.pools[0].read(&self.ctx, &[(other, 16)])?[0]);
+                view[0].dense != 0
+            }
+        };
+        let count = if dense {
             lay.slot_rows.len() * n
         } else {
             lay.weights.nnz()
@@ -1072,7 +1041,7 @@ impl GpuEpoch {
         let (val, live): (Vec<i64>, Vec<u32>) = (u8s_to(&parts[0]), u8s_to(&parts[1]));
         Ok((0..n)
             .map(|i| {
-                if m.dense {
+                if dense {
                     let s = lay.row_slot[i];
                     if s == NONE {
                         return Vec::new();
@@ -1122,7 +1091,7 @@ impl GpuEpoch {
             Matrix {
                 val: "w_val",
                 live: "w_live",
-                dense: false,
+                view: "view_csr",
             },
         )?;
         t.plain("Weights (mask+norm)", &w);
@@ -1132,7 +1101,7 @@ impl GpuEpoch {
             Matrix {
                 val: "c_val",
                 live: "c_live",
-                dense: false,
+                view: "view_csr",
             },
         )?;
         t.plain("Clipped Weights", &clipped);
@@ -1149,7 +1118,7 @@ impl GpuEpoch {
 
 /// The `EpochOutput` of one job from its readback (`parts` in `RESULTS` order, then the row
 /// offsets; `packed` = columns, raw bits, u16 of the final bonds).
-fn build_output(s: &Snapshot, job: &Job, parts: &[Vec<u8>], packed: &[Vec<u8>]) -> EpochOutput {
+fn build_output(s: &Snapshot, parts: &[Vec<u8>], packed: &[Vec<u8>]) -> EpochOutput {
     let n = s.len();
     let i64s = |k: usize| u8s_to::<i64>(&parts[k]);
     let u32s = |k: usize| u8s_to::<u32>(&parts[k]);
@@ -1195,7 +1164,7 @@ fn build_output(s: &Snapshot, job: &Job, parts: &[Vec<u8>], packed: &[Vec<u8>]) 
         raw: RawOutput {
             stake: i64s(0),
             active_stake: i64s(1),
-            consensus: job.consensus.clone().unwrap_or_else(|| i64s(2)),
+            consensus: i64s(2),
             validator_trust: i64s(3),
             incentive: i64s(4),
             dividends: i64s(5),

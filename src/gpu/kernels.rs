@@ -28,6 +28,7 @@ pub const STAGES: &[(&str, &str)] = &[
     ("weights_for_bonds", stage_source!("weights_for_bonds.wgsl")),
     ("bonds_read", stage_source!("bonds_read.wgsl")),
     ("columns", stage_source!("columns.wgsl")),
+    ("bonds_branch", stage_source!("bonds_branch.wgsl")),
     ("ema", stage_source!("ema.wgsl")),
     ("liquid_alpha", stage_source!("liquid_alpha.wgsl")),
     ("dividends", stage_source!("dividends.wgsl")),

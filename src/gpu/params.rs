@@ -12,6 +12,8 @@ use crate::snapshot::Snapshot;
 
 pub const FLAG_COMMIT_REVEAL: u32 = 1;
 pub const FLAG_YUMA3: u32 = 2;
+/// Yuma 3 with liquid alpha enabled (it applies when some consensus is also non-zero).
+pub const FLAG_LIQUID: u32 = 4;
 /// "No uid" in u32 fields.
 pub const NONE: u32 = u32::MAX;
 
@@ -74,6 +76,9 @@ impl EpochParams {
         }
         if h.yuma3_enabled {
             flags |= FLAG_YUMA3;
+            if h.liquid_alpha_enabled {
+                flags |= FLAG_LIQUID;
+            }
         }
         EpochParams {
             n: u32::from(s.n),
