@@ -6,9 +6,9 @@
 //              validator order); keep the values below the pivot while their stake (plus what
 //              lies below them) exceeds the minority, the values above while what lies below
 //              them stays ≤ the minority; else the pivot is the median.
-// The current list is always {k : L < v_k < H} in validator order, so a column needs no
-// scratch: each round re-reads the column (validator k's value is its last live entry in
-// column j, 0 when absent). Saturating partial sums follow the chain's order exactly.
+// The current list is always {k : L < v_k < H} in validator order, so a round needs only the
+// bounds (validator k's value is its last live entry in column j, 0 when absent). Saturating
+// partial sums follow the chain's order exactly.
 
 @group(0) @binding(0) var<storage, read> params: Params;
 @group(0) @binding(1) var<storage, read_write> scal: array<i64>;
@@ -66,7 +66,15 @@ fn median_stakes(@builtin(local_invocation_id) lid3: vec3<u32>) {
         acc2 += s;
     }
     let median_total = workgroup_sum(lid, acc2);
+    var negative = 0li;
+    for (var p = lid; p < total_count; p += WG) {
+        if median_stake[p] < 0li {
+            negative += 1li;
+        }
+    }
+    let any_negative = workgroup_sum(lid, negative) != 0li;
     if lid == 0u {
+        scal[S_STAKES_NONNEG] = select(1li, 0li, any_negative);
         scal[S_N_VALIDATORS] = i64(total_count);
         scal[S_MEDIAN_TOTAL] = median_total;
         scal[S_MINORITY] = fx_sub_sat(median_total, params.kappa);
@@ -101,13 +109,9 @@ fn in_range(v: i64, lo: i64, hi: i64, has_lo: bool, has_hi: bool) -> bool {
     return (!has_lo || v > lo) && (!has_hi || v < hi);
 }
 
-// One thread per column.
-@compute @workgroup_size(256)
-fn weighted_median(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let j = linear_id(gid, nwg);
-    if j >= params.n {
-        return;
-    }
+// The chain's search for column j by one invocation, reading the column list on every pass
+// (used when there are more validators than fit in workgroup memory).
+fn median_sequential(j: u32) -> i64 {
     let count = u32(scal[S_N_VALIDATORS]);
     let minority = scal[S_MINORITY];
     let col_begin = w_col_ptr[j];
@@ -188,5 +192,173 @@ fn weighted_median(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
             break;
         }
     }
-    consensus[j] = result;
+    return result;
+}
+
+const SHARED_VALIDATORS: u32 = 1024u;
+
+var<workgroup> col_val: array<i64, 1024>;
+var<workgroup> shared_value: i64;
+var<workgroup> shared_lo: i64;
+var<workgroup> shared_hi: i64;
+
+// scal[k], workgroup-uniform.
+fn uniform_scal(lid: u32, k: u32) -> i64 {
+    if lid == 0u {
+        shared_value = scal[k];
+    }
+    let v = workgroupUniformLoad(&shared_value);
+    workgroupBarrier();
+    return v;
+}
+
+// One workgroup per column: the column's value of every validator in workgroup memory, and each
+// round of the partition search as parallel counts, a scan for the pivot, and the stake sums
+// (in the chain's order by one invocation when a stake is negative, since saturating sums of
+// mixed signs depend on it).
+@compute @workgroup_size(256)
+fn weighted_median(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let j = group_index(wid, nwg);
+    let lid = lid3.x;
+    if j >= params.n {
+        return;
+    }
+    let count = u32(uniform_scal(lid, S_N_VALIDATORS));
+    if count > SHARED_VALIDATORS {
+        if lid == 0u {
+            consensus[j] = median_sequential(j);
+        }
+        return;
+    }
+    let minority = uniform_scal(lid, S_MINORITY);
+    let nonneg = uniform_scal(lid, S_STAKES_NONNEG) != 0li;
+    var part_hi = uniform_scal(lid, S_MEDIAN_TOTAL);
+    for (var p = lid; p < count; p += WG) {
+        col_val[p] = 0li;
+    }
+    workgroupBarrier();
+    // Validator k's value: the last live entry of its row in this column (duplicates of one row
+    // are adjacent in the column list, and share liveness).
+    let col_begin = w_col_ptr[j];
+    let col_end = w_col_ptr[j + 1u];
+    for (var t = col_begin + lid; t < col_end; t += WG) {
+        let e = w_col_idx[t];
+        let r = w_row[e];
+        let q = validator_pos[r];
+        let last_of_row = t + 1u == col_end || w_row[w_col_idx[t + 1u]] != r;
+        if q != NONE && w_live[e] != 0u && last_of_row {
+            col_val[q] = w_val[e];
+        }
+    }
+    workgroupBarrier();
+
+    var bound_lo = 0li;
+    var bound_hi = 0li;
+    var has_lo = false;
+    var has_hi = false;
+    var part_lo = 0li;
+    var rounds = 0u;
+    var result = 0li;
+    loop {
+        var c = 0li;
+        for (var p = lid; p < count; p += WG) {
+            if in_range(col_val[p], bound_lo, bound_hi, has_lo, has_hi) {
+                c += 1li;
+            }
+        }
+        let len = u32(workgroup_sum(lid, c));
+        if len == 0u {
+            result = 0li;
+            break;
+        }
+        // The pivot: the (len/2)-th value of the current list, in validator order.
+        let mid = len / 2u;
+        var seen = 0u;
+        for (var base = 0u; base < count; base += WG) {
+            let p = base + lid;
+            var flag = 0u;
+            var v = 0li;
+            if p < count {
+                v = col_val[p];
+                if in_range(v, bound_lo, bound_hi, has_lo, has_hi) {
+                    flag = 1u;
+                }
+            }
+            let rank = workgroup_scan(lid, flag);
+            if flag == 1u && seen + rank == mid + 1u {
+                shared_value = v;
+            }
+            seen += workgroup_scan_total();
+        }
+        let pivot = workgroupUniformLoad(&shared_value);
+        workgroupBarrier();
+        if len == 1u {
+            result = pivot;
+            break;
+        }
+        var lo_count = 0li;
+        var hi_count = 0li;
+        var lo_part = 0li;
+        var hi_part = 0li;
+        for (var p = lid; p < count; p += WG) {
+            let v = col_val[p];
+            if in_range(v, bound_lo, bound_hi, has_lo, has_hi) {
+                if v < pivot {
+                    lo_count += 1li;
+                    lo_part = fx_add_sat(lo_part, median_stake[p]);
+                } else if v > pivot {
+                    hi_count += 1li;
+                    hi_part = fx_add_sat(hi_part, median_stake[p]);
+                }
+            }
+        }
+        let n_lo = workgroup_sum(lid, lo_count);
+        let n_hi = workgroup_sum(lid, hi_count);
+        var lo_stake = 0li;
+        var hi_stake = 0li;
+        if nonneg {
+            lo_stake = workgroup_sat_sum(lid, lo_part);
+            hi_stake = workgroup_sat_sum(lid, hi_part);
+        } else {
+            if lid == 0u {
+                var a = 0li;
+                var b = 0li;
+                for (var p = 0u; p < count; p++) {
+                    let v = col_val[p];
+                    if in_range(v, bound_lo, bound_hi, has_lo, has_hi) {
+                        if v < pivot {
+                            a = fx_add_sat(a, median_stake[p]);
+                        } else if v > pivot {
+                            b = fx_add_sat(b, median_stake[p]);
+                        }
+                    }
+                }
+                shared_lo = a;
+                shared_hi = b;
+            }
+            lo_stake = workgroupUniformLoad(&shared_lo);
+            hi_stake = workgroupUniformLoad(&shared_hi);
+            workgroupBarrier();
+        }
+        if minority < fx_add_sat(part_lo, lo_stake) && n_lo > 0li {
+            part_hi = fx_add_sat(part_lo, lo_stake);
+            bound_hi = pivot;
+            has_hi = true;
+        } else if fx_sub_sat(part_hi, hi_stake) <= minority && n_hi > 0li {
+            part_lo = fx_sub_sat(part_hi, hi_stake);
+            bound_lo = pivot;
+            has_lo = true;
+        } else {
+            result = pivot;
+            break;
+        }
+        rounds += 1u;
+        if rounds > count {
+            result = 0li;
+            break;
+        }
+    }
+    if lid == 0u {
+        consensus[j] = result;
+    }
 }

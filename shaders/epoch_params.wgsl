@@ -50,7 +50,15 @@ const S_MINORITY: u32 = 3u;
 const S_MEDIAN_TOTAL: u32 = 4u;
 const S_EMISSION_SUM: u32 = 5u;
 const S_LIQUID: u32 = 6u;     // 1 when liquid alpha applies to this epoch
+const S_STAKES_NONNEG: u32 = 7u; // 1 when every median stake is ≥ 0
 const S_COUNT: u32 = 8u;
+
+// The total of the last workgroup_scan, workgroup-uniform; the scan scratch is free again after.
+fn workgroup_scan_total() -> u32 {
+    let total = workgroupUniformLoad(&wg_scan[WG - 1u]);
+    workgroupBarrier();
+    return total;
+}
 
 // The index of this invocation over a 1-D problem dispatched as a 2-D grid of workgroups.
 fn linear_id(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
@@ -66,8 +74,8 @@ fn group_index(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
 var<workgroup> wg_sum: array<i64, 256>;
 var<workgroup> wg_scan: array<u32, 256>;
 
-// The wrapping sum of `v` over the workgroup, returned to every invocation. Call from uniform
-// control flow with all 256 invocations.
+// The wrapping sum of `v` over the workgroup, returned (workgroup-uniform) to every invocation.
+// Call from uniform control flow with all 256 invocations.
 fn workgroup_sum(lid: u32, v: i64) -> i64 {
     wg_sum[lid] = v;
     workgroupBarrier();
@@ -77,7 +85,23 @@ fn workgroup_sum(lid: u32, v: i64) -> i64 {
         }
         workgroupBarrier();
     }
-    let total = wg_sum[0];
+    let total = workgroupUniformLoad(&wg_sum[0]);
+    workgroupBarrier();
+    return total;
+}
+
+// The saturating sum of non-negative `v` over the workgroup: for non-negative terms every
+// grouping gives min(Σ, MAX), so the tree equals a sequential saturating sum.
+fn workgroup_sat_sum(lid: u32, v: i64) -> i64 {
+    wg_sum[lid] = v;
+    workgroupBarrier();
+    for (var step = WG / 2u; step > 0u; step /= 2u) {
+        if lid < step {
+            wg_sum[lid] = fx_add_sat(wg_sum[lid], wg_sum[lid + step]);
+        }
+        workgroupBarrier();
+    }
+    let total = workgroupUniformLoad(&wg_sum[0]);
     workgroupBarrier();
     return total;
 }

@@ -500,7 +500,7 @@ impl GpuEpoch {
             "consensus",
             "weighted_median",
             &consensus_binds,
-            Launch::Items(nu),
+            Launch::Groups(nu),
         )?;
         let incentive_binds = [
             (0, "params"),
