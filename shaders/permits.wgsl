@@ -2,7 +2,7 @@
 //   new_permit_i = stake_i ≠ 0 and i is not among the first n − k of a stable ascending sort
 //                  by stake (only when n ≥ k), or i = owner
 //   active_i     = normalize(stake ∘ ¬inactive ∘ old_permit)   (wrapping sum, safe division)
-// Both run in one workgroup (n ≤ 65,535): the k-th key is found by bisection on its bits.
+// Both run in one workgroup (n ≤ 65,535); the (n − k)-th key is found by a radix select.
 
 @group(0) @binding(0) var<storage, read> params: Params;
 @group(0) @binding(1) var<storage, read> stake: array<i64>;
@@ -11,55 +11,22 @@
 @group(0) @binding(4) var<storage, read_write> new_permit: array<u32>;
 @group(0) @binding(5) var<storage, read_write> active_stake: array<i64>;
 
-var<workgroup> counter: atomic<u32>;
-var<workgroup> counted: u32;
+var<workgroup> histogram: array<atomic<u32>, 256>;
+var<workgroup> chosen_digit: u32;
+var<workgroup> chosen_below: u32;
 
 // Stake as an unsigned key with the same order as the signed value.
 fn stake_key(i: u32) -> u64 {
     return bitcast<u64>(stake[i]) ^ 0x8000000000000000lu;
 }
 
-// #{i : key_i <= t} (or < t when `strict`), counted by the whole workgroup.
-fn count_keys(lid: u32, t: u64, strict: bool) -> u32 {
-    workgroupBarrier();
-    if lid == 0u {
-        atomicStore(&counter, 0u);
+// Digit d (8 bits, most significant first) of uid i's sort key (stake key, then uid): the
+// stable ascending order is the order of these unique 80-bit keys.
+fn key_digit(i: u32, d: u32) -> u32 {
+    if d < 8u {
+        return u32((stake_key(i) >> (56u - 8u * d)) & 255lu);
     }
-    workgroupBarrier();
-    var c = 0u;
-    for (var i = lid; i < params.n; i += WG) {
-        let key = stake_key(i);
-        if key < t || (!strict && key == t) {
-            c += 1u;
-        }
-    }
-    atomicAdd(&counter, c);
-    workgroupBarrier();
-    if lid == 0u {
-        counted = atomicLoad(&counter);
-    }
-    return workgroupUniformLoad(&counted);
-}
-
-// #{i < x : key_i = t}.
-fn count_equal_below(lid: u32, t: u64, x: u32) -> u32 {
-    workgroupBarrier();
-    if lid == 0u {
-        atomicStore(&counter, 0u);
-    }
-    workgroupBarrier();
-    var c = 0u;
-    for (var i = lid; i < min(x, params.n); i += WG) {
-        if stake_key(i) == t {
-            c += 1u;
-        }
-    }
-    atomicAdd(&counter, c);
-    workgroupBarrier();
-    if lid == 0u {
-        counted = atomicLoad(&counter);
-    }
-    return workgroupUniformLoad(&counted);
+    return (i >> (8u * (9u - d))) & 255u;
 }
 
 @compute @workgroup_size(256)
@@ -67,8 +34,8 @@ fn new_permits(@builtin(local_invocation_id) lid3: vec3<u32>) {
     let lid = lid3.x;
     let n = params.n;
     let k = params.k;
-    // Cleared: the first m = n − k uids of the stable ascending order, i.e. those whose key is
-    // below the m-th key t, and the first `tied` uids (by index) whose key equals t.
+    // Cleared: the first m = n − k uids of the stable ascending order, i.e. those whose
+    // (stake, uid) key is below the m-th one, (t, x).
     var t = 0lu;
     var x = 0u;
     var clear_all = false;
@@ -77,35 +44,41 @@ fn new_permits(@builtin(local_invocation_id) lid3: vec3<u32>) {
         if m >= n {
             clear_all = true;
         } else if m > 0u {
-            var lo = 0lu;
-            var hi = 0xFFFFFFFFFFFFFFFFlu;
-            loop {
-                if lo >= hi {
-                    break;
+            // Radix select of the m-th smallest key, 8 bits a round: count the keys that
+            // share the digits chosen so far, by their next digit; keep the bin holding rank m.
+            var key_prefix = 0lu;
+            var key_mask = 0lu;
+            var uid_prefix = 0u;
+            var uid_mask = 0u;
+            var rank = m;
+            for (var d = 0u; d < 10u; d++) {
+                atomicStore(&histogram[lid], 0u);
+                workgroupBarrier();
+                for (var i = lid; i < n; i += WG) {
+                    if (stake_key(i) & key_mask) == key_prefix && (i & uid_mask) == uid_prefix {
+                        atomicAdd(&histogram[key_digit(i, d)], 1u);
+                    }
                 }
-                let mid = lo + (hi - lo) / 2lu;
-                if count_keys(lid, mid, false) > m {
-                    hi = mid;
+                workgroupBarrier();
+                let h = atomicLoad(&histogram[lid]);
+                let upto = workgroup_scan(lid, h);
+                if upto - h <= rank && rank < upto {
+                    chosen_digit = lid;
+                    chosen_below = upto - h;
+                }
+                let digit = workgroupUniformLoad(&chosen_digit);
+                rank -= workgroupUniformLoad(&chosen_below);
+                if d < 8u {
+                    key_prefix |= u64(digit) << (56u - 8u * d);
+                    key_mask |= 255lu << (56u - 8u * d);
                 } else {
-                    lo = mid + 1lu;
+                    uid_prefix |= digit << (8u * (9u - d));
+                    uid_mask |= 255u << (8u * (9u - d));
                 }
+                workgroupBarrier();
             }
-            t = lo;
-            let tied = m - count_keys(lid, t, true);
-            var xl = 0u;
-            var xh = n;
-            loop {
-                if xl >= xh {
-                    break;
-                }
-                let mid = xl + (xh - xl) / 2u;
-                if count_equal_below(lid, t, mid) >= tied {
-                    xh = mid;
-                } else {
-                    xl = mid + 1u;
-                }
-            }
-            x = xl;
+            t = key_prefix;
+            x = uid_prefix;
         }
     }
     for (var i = lid; i < n; i += WG) {
