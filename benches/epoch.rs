@@ -27,6 +27,7 @@ use yuma::epoch::bonds::{self, yuma3};
 use yuma::epoch::{consensus, incentive, permits, stake, weights};
 use yuma::fixed::{u16_proportion, Sparse, I32F32};
 use yuma::gen::{generate, GenParams, Mode};
+use yuma::gpu::layout::EpochLayout;
 use yuma::gpu::{AdapterChoice, GpuEngine};
 use yuma::snapshot::Snapshot;
 
@@ -268,6 +269,22 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
+/// The host side of the GPU path that is not a kernel: packing one mechanism's weights and bonds
+/// into CSR with column lists (what every GPU epoch does before its upload).
+fn gpu_host_packing(c: &mut Criterion) {
+    let mut group = c.benchmark_group("stage/gpu_host_packing");
+    for (n, v) in cpu_sizes() {
+        let s = subnet(n, v, 1, Mode::Yuma3LiquidAlpha);
+        let m = &s.mechanisms[0];
+        group.bench_with_input(
+            BenchmarkId::new("layout", format!("n{n}_v{v}")),
+            &s,
+            |b, s| b.iter(|| EpochLayout::new(black_box(&m.weights), &m.bonds, s.len())),
+        );
+    }
+    group.finish();
+}
+
 fn config() -> Criterion {
     let (warm, measure) = if quick() { (0.2, 0.5) } else { (1.0, 3.0) };
     Criterion::default()
@@ -279,6 +296,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = epoch_cpu, epoch_chain_equivalent, epoch_gpu, stages
+    targets = epoch_cpu, epoch_chain_equivalent, epoch_gpu, gpu_host_packing, stages
 }
 criterion_main!(benches);

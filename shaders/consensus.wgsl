@@ -48,7 +48,8 @@ fn median_stakes(@builtin(local_invocation_id) lid3: vec3<u32>) {
             validator_pos[i] = NONE;
         }
     }
-    workgroupBarrier();
+    // Other invocations read the compacted stakes next: make the storage writes visible.
+    storageBarrier();
     var acc = 0li;
     for (var p = lid; p < total_count; p += WG) {
         acc += median_stake[p];
@@ -66,15 +67,7 @@ fn median_stakes(@builtin(local_invocation_id) lid3: vec3<u32>) {
         acc2 += s;
     }
     let median_total = workgroup_sum(lid, acc2);
-    var negative = 0li;
-    for (var p = lid; p < total_count; p += WG) {
-        if median_stake[p] < 0li {
-            negative += 1li;
-        }
-    }
-    let any_negative = workgroup_sum(lid, negative) != 0li;
     if lid == 0u {
-        scal[S_STAKES_NONNEG] = select(1li, 0li, any_negative);
         scal[S_N_VALIDATORS] = i64(total_count);
         scal[S_MEDIAN_TOTAL] = median_total;
         scal[S_MINORITY] = fx_sub_sat(median_total, params.kappa);
@@ -197,10 +190,19 @@ fn median_sequential(j: u32) -> i64 {
 
 const SHARED_VALIDATORS: u32 = 1024u;
 
+// More validators than workgroup memory holds: one invocation per column (the kernel above
+// does nothing then, and this one does nothing otherwise).
+@compute @workgroup_size(256)
+fn weighted_median_wide(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let j = linear_id(gid, nwg);
+    if j >= params.n || u32(scal[S_N_VALIDATORS]) <= SHARED_VALIDATORS {
+        return;
+    }
+    consensus[j] = median_sequential(j);
+}
+
 var<workgroup> col_val: array<i64, 1024>;
 var<workgroup> shared_value: i64;
-var<workgroup> shared_lo: i64;
-var<workgroup> shared_hi: i64;
 
 // scal[k], workgroup-uniform.
 fn uniform_scal(lid: u32, k: u32) -> i64 {
@@ -212,10 +214,9 @@ fn uniform_scal(lid: u32, k: u32) -> i64 {
     return v;
 }
 
-// One workgroup per column: the column's value of every validator in workgroup memory, and each
-// round of the partition search as parallel counts, a scan for the pivot, and the stake sums
-// (in the chain's order by one invocation when a stake is negative, since saturating sums of
-// mixed signs depend on it).
+// One workgroup per column (up to 1,024 validators): the column's value of every validator in
+// workgroup memory, and each round of the partition search as parallel counts, a scan for the
+// pivot, and the stake sums.
 @compute @workgroup_size(256)
 fn weighted_median(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
     let j = group_index(wid, nwg);
@@ -225,13 +226,9 @@ fn weighted_median(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
     }
     let count = u32(uniform_scal(lid, S_N_VALIDATORS));
     if count > SHARED_VALIDATORS {
-        if lid == 0u {
-            consensus[j] = median_sequential(j);
-        }
         return;
     }
     let minority = uniform_scal(lid, S_MINORITY);
-    let nonneg = uniform_scal(lid, S_STAKES_NONNEG) != 0li;
     var part_hi = uniform_scal(lid, S_MEDIAN_TOTAL);
     for (var p = lid; p < count; p += WG) {
         col_val[p] = 0li;
@@ -314,32 +311,11 @@ fn weighted_median(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
         }
         let n_lo = workgroup_sum(lid, lo_count);
         let n_hi = workgroup_sum(lid, hi_count);
-        var lo_stake = 0li;
-        var hi_stake = 0li;
-        if nonneg {
-            lo_stake = workgroup_sat_sum(lid, lo_part);
-            hi_stake = workgroup_sat_sum(lid, hi_part);
-        } else {
-            if lid == 0u {
-                var a = 0li;
-                var b = 0li;
-                for (var p = 0u; p < count; p++) {
-                    let v = col_val[p];
-                    if in_range(v, bound_lo, bound_hi, has_lo, has_hi) {
-                        if v < pivot {
-                            a = fx_add_sat(a, median_stake[p]);
-                        } else if v > pivot {
-                            b = fx_add_sat(b, median_stake[p]);
-                        }
-                    }
-                }
-                shared_lo = a;
-                shared_hi = b;
-            }
-            lo_stake = workgroupUniformLoad(&shared_lo);
-            hi_stake = workgroupUniformLoad(&shared_hi);
-            workgroupBarrier();
-        }
+        // The stakes s_k = x_k / S (x_k > 0) all have the sign of S, and a saturating sum of
+        // same-sign terms is the clamped exact sum in any grouping: the tree equals the chain's
+        // sequential sum.
+        let lo_stake = workgroup_sat_sum(lid, lo_part);
+        let hi_stake = workgroup_sat_sum(lid, hi_part);
         if minority < fx_add_sat(part_lo, lo_stake) && n_lo > 0li {
             part_hi = fx_add_sat(part_lo, lo_stake);
             bound_hi = pivot;

@@ -48,9 +48,7 @@ const S_STAKE_SUM_HI: u32 = 1u;
 const S_N_VALIDATORS: u32 = 2u;
 const S_MINORITY: u32 = 3u;
 const S_MEDIAN_TOTAL: u32 = 4u;
-const S_EMISSION_SUM: u32 = 5u;
 const S_LIQUID: u32 = 6u;     // 1 when liquid alpha applies to this epoch
-const S_STAKES_NONNEG: u32 = 7u; // 1 when every median stake is ≥ 0
 const S_COUNT: u32 = 8u;
 
 // The total of the last workgroup_scan, workgroup-uniform; the scan scratch is free again after.

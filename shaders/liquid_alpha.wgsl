@@ -1,10 +1,9 @@
-// Liquid alpha (Yuma 3, when enabled and some consensus ≠ 0): a per-entry EMA rate
+// Liquid alpha (Yuma 3, when enabled and some consensus ≠ 0, as bonds_branch.wgsl decides;
+// otherwise these kernels do nothing and ema.wgsl's fixed-rate EMA runs): a per-entry EMA rate
 //   α_ij = clamp(low + σ·(high − low), low, high),
 //   σ    = 1 / (1 + exp_safe(steepness/(−100) · (d − ½))),
 //   d    = clamp(w − c_j, 0, 1) if w ≥ b, else clamp(b − w, 0, 1),
-// (applied when bonds_branch.wgsl found it enabled and some consensus ≠ 0; otherwise these
-// kernels do nothing and ema.wgsl's fixed-rate EMA runs), where w and b are what the chain's
-// ascending merge of the W_b row and the bond row reads at
+// where w and b are what the chain's ascending merge of the W_b row and the bond row reads at
 // column j (it assumes sorted rows, so an unsorted row can read 0). α is computed only at the
 // columns of W_b's row, the only ones the EMA reads. Then (`mat_ema_alpha_sparse`)
 //   decayed_j = (1 − α_ij)·b_ij (last live bond on j wins),
