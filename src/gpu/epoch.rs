@@ -262,6 +262,12 @@ impl GpuEpoch {
             (slots * n) as u64,
         );
         let wide = dense.max(nw);
+        // Dense scratch only for the branches this epoch can take (the others get a token buffer
+        // to bind): interpolated weights for bonds, liquid alpha, Yuma 2's ΔB, Yuma 3's norm.
+        let h = &s.hyperparams;
+        let interpolated = p.penalty != ZERO.to_bits() && p.penalty != ONE.to_bits();
+        let liquid = h.yuma3_enabled && h.liquid_alpha_enabled;
+        let when = |on: bool, bytes: u64| if on { bytes } else { 0 };
         for (name, bytes) in [
             ("scal", 64),
             ("view_ema", 16),
@@ -290,21 +296,20 @@ impl GpuEpoch {
             ("c_live", 4 * nw),
             ("b_val", 8 * nb),
             ("b_live", 4 * nb),
-            ("wb_val", 8 * dense),
-            ("wb_live", 4 * dense),
-            ("scratch", 8 * dense),
-            ("alpha_dense", 8 * dense),
-            ("delta_val", 8 * wide),
+            ("wb_val", when(interpolated, 8 * dense)),
+            ("wb_live", when(interpolated, 4 * dense)),
+            ("scratch", when(interpolated || liquid, 8 * dense)),
+            ("alpha_dense", when(liquid, 8 * dense)),
+            ("delta_val", when(!h.yuma3_enabled, 8 * wide)),
             ("ema_val", 8 * wide),
             ("ema_live", 4 * wide),
-            ("ema_norm", 8 * wide),
+            ("ema_norm", when(h.yuma3_enabled, 8 * wide)),
             ("out_col", 4 * wide),
             ("out_val", 8 * wide),
             ("out_u16", 4 * wide),
         ] {
             pool.get(ctx, name, bytes)?;
         }
-        let h = &s.hyperparams;
         Ok(Job {
             lay,
             params: p,
@@ -888,6 +893,8 @@ impl GpuEpoch {
         specs: &[MechanismJob<'_>],
         capture: Option<&mut Trace>,
     ) -> Vec<Result<EpochOutput, GpuError>> {
+        // One pool per epoch of the batch; pools beyond this batch's size are let go.
+        self.pools.truncate(specs.len().max(1));
         while self.pools.len() < specs.len() {
             self.pools.push(BufferPool::default());
         }

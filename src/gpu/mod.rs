@@ -32,6 +32,24 @@ pub enum GpuError {
     Device(String),
 }
 
+/// GPU memory one batch may use (all its epochs' buffers together).
+pub const BATCH_BYTES: u64 = 1 << 30;
+
+/// A generous estimate of the GPU buffer bytes one snapshot's epochs use: per uid, per weight
+/// and bond entry, and the dense n-wide rows of the uids holding weights or bonds.
+pub fn estimated_bytes(s: &Snapshot) -> u64 {
+    let n = s.len() as u64;
+    s.mechanisms
+        .iter()
+        .map(|m| {
+            let nnz_w: u64 = m.weights.iter().map(|r| r.len() as u64).sum();
+            let nnz_b: u64 = m.bonds.iter().map(|r| r.len() as u64).sum();
+            let slots = m.weights.iter().zip(&m.bonds).filter(|(w, b)| !w.is_empty() || !b.is_empty()).count() as u64;
+            256 * n + 64 * nnz_w + 32 * nnz_b + 48 * slots * n
+        })
+        .sum()
+}
+
 /// The GPU engine: runs each mechanism's epoch with the kernels; the emission split and the
 /// fold over mechanisms stay on the host.
 pub struct GpuEngine {
@@ -118,5 +136,33 @@ impl Engine for GpuEngine {
     fn run(&mut self, snapshot: &Snapshot) -> Result<EpochResult, EngineError> {
         self.run_snapshot(snapshot)
             .map_err(|e| EngineError(e.to_string()))
+    }
+    /// Several snapshots per GPU submission, in groups whose buffers stay within
+    /// [`BATCH_BYTES`]; a group that fails as a whole is retried one snapshot at a time, so one
+    /// bad snapshot does not fail the others.
+    fn run_many(&mut self, snapshots: &[&Snapshot]) -> Vec<Result<EpochResult, EngineError>> {
+        let mut out = Vec::with_capacity(snapshots.len());
+        let mut start = 0;
+        while start < snapshots.len() {
+            let mut end = start;
+            let mut bytes = 0u64;
+            while end < snapshots.len() {
+                let b = estimated_bytes(snapshots[end]);
+                if end > start && bytes + b > BATCH_BYTES {
+                    break;
+                }
+                bytes += b;
+                end += 1;
+            }
+            let group = &snapshots[start..end];
+            let results = self.run_snapshots(group);
+            if group.len() > 1 && results.iter().all(|r| r.is_err()) {
+                out.extend(group.iter().map(|s| self.run_snapshot(s)));
+            } else {
+                out.extend(results);
+            }
+            start = end;
+        }
+        out.into_iter().map(|r| r.map_err(|e| EngineError(e.to_string()))).collect()
     }
 }
