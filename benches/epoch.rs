@@ -270,7 +270,8 @@ fn stages(c: &mut Criterion) {
 }
 
 /// The host side of the GPU path that is not a kernel: packing one mechanism's weights and bonds
-/// into CSR with column lists (what every GPU epoch does before its upload).
+/// into CSR with column lists (what every GPU epoch does before its upload, into the
+/// allocations of the epoch before).
 fn gpu_host_packing(c: &mut Criterion) {
     let mut group = c.benchmark_group("stage/gpu_host_packing");
     for (n, v) in cpu_sizes() {

@@ -43,6 +43,8 @@ pub struct GpuEpoch {
     pub ctx: Arc<GpuContext>,
     kernels: Kernels,
     pools: Vec<BufferPool>,
+    /// Host layouts of the last batch, kept for their allocations.
+    layouts: Vec<EpochLayout>,
     staging: Option<wgpu::Buffer>,
     timer: Option<Timer>,
     /// GPU time of the last batch's kernels (timestamp queries), when timing is on.
@@ -96,6 +98,7 @@ impl GpuEpoch {
             ctx,
             kernels,
             pools: Vec::new(),
+            layouts: Vec::new(),
             staging: None,
             timer: None,
             last_kernel_time: None,
@@ -197,13 +200,15 @@ impl GpuEpoch {
     }
 
     /// Uploads one mechanism's inputs into `pool`.
+    /// `lay` is a recycled layout whose allocations are reused.
     fn upload(
         ctx: &GpuContext,
         pool: &mut BufferPool,
+        mut lay: EpochLayout,
         (s, m, rao): MechanismJob<'_>,
     ) -> Result<Job, GpuError> {
         let n = s.len();
-        let lay = EpochLayout::new(&m.weights, &m.bonds, n);
+        lay.repack(&m.weights, &m.bonds, n);
         let slots = lay.slot_rows.len();
         let p = EpochParams::new(s, rao, lay.weights.nnz(), lay.bonds.nnz(), slots);
         pool.upload(ctx, "params", &[p])?;
@@ -899,24 +904,28 @@ impl GpuEpoch {
             self.pools.push(BufferPool::default());
         }
         let ctx = Arc::clone(&self.ctx);
+        let mut spare = std::mem::take(&mut self.layouts);
         let mut jobs: Vec<Result<Job, GpuError>> = specs
             .iter()
             .zip(self.pools.iter_mut())
-            .map(|(&spec, pool)| Self::upload(&ctx, pool, spec))
+            .map(|(&spec, pool)| Self::upload(&ctx, pool, spare.pop().unwrap_or_default(), spec))
             .collect();
-        match self.execute(&mut jobs) {
-            Ok(()) => {}
-            Err(e) => return specs.iter().map(|_| Err(e.clone())).collect(),
-        }
-        let mut outputs = match self.collect(specs, &jobs) {
+        let mut outputs = match self
+            .execute(&mut jobs)
+            .and_then(|()| self.collect(specs, &jobs))
+        {
             Ok(o) => o,
-            Err(e) => return specs.iter().map(|_| Err(e.clone())).collect(),
+            Err(e) => specs.iter().map(|_| Err(e.clone())).collect(),
         };
         if let (Some(t), [Ok(job)]) = (capture, jobs.as_slice()) {
             if let Err(e) = self.capture(t, job) {
                 outputs[0] = Err(e);
             }
         }
+        self.layouts = jobs
+            .into_iter()
+            .filter_map(|j| j.ok().map(|j| j.lay))
+            .collect();
         outputs
     }
 

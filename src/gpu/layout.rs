@@ -15,58 +15,86 @@ pub struct Csr {
     pub row_ptr: Vec<u32>,
     pub col: Vec<u32>,
     pub raw: Vec<u32>,
+    /// Row of each entry (weights only).
     pub row: Vec<u32>,
     pub col_ptr: Vec<u32>,
     pub col_idx: Vec<u32>,
     /// Entries of each row ordered by (column, position): the ascending column walk that
-    /// liquid alpha's merge needs.
+    /// liquid alpha's merge needs (weights only).
     pub sorted: Vec<u32>,
 }
 
 impl Csr {
-    /// Packs `rows`, keeping entries with `keep(column)`.
-    pub fn pack(rows: &[SparseRowU16], n: usize, keep: impl Fn(u16) -> bool) -> Csr {
-        let mut m = Csr {
-            row_ptr: Vec::with_capacity(n + 1),
-            ..Csr::default()
-        };
-        m.row_ptr.push(0);
+    /// Packs `rows`, keeping entries whose column is below `limit`; `per_entry` also fills
+    /// `row` and `sorted` (the weights need them, the bonds do not).
+    pub fn pack(rows: &[SparseRowU16], n: usize, limit: usize, per_entry: bool) -> Csr {
+        let mut m = Csr::default();
+        m.repack(rows, n, limit, per_entry);
+        m
+    }
+
+    /// `pack` into this matrix's existing allocations (no page faults when epochs repeat).
+    pub fn repack(&mut self, rows: &[SparseRowU16], n: usize, limit: usize, per_entry: bool) {
+        let m = self;
+        for v in [
+            &mut m.row_ptr,
+            &mut m.col,
+            &mut m.raw,
+            &mut m.row,
+            &mut m.col_ptr,
+            &mut m.col_idx,
+            &mut m.sorted,
+        ] {
+            v.clear();
+        }
+        m.row_ptr.push(0u32);
+        m.col_ptr.resize(n + 1, 0);
+        let mut any_unsorted = false;
         for (i, r) in rows.iter().enumerate() {
-            for &(j, v) in r.iter().filter(|&&(j, _)| keep(j)) {
-                m.col.push(u32::from(j));
-                m.raw.push(u32::from(v));
-                m.row.push(i as u32);
+            let start = m.col.len();
+            let mut prev = 0u32;
+            for &(j, v) in r {
+                let j = u32::from(j);
+                if (j as usize) < limit {
+                    if m.col.len() > start && j < prev {
+                        any_unsorted = true;
+                    }
+                    prev = j;
+                    m.col.push(j);
+                    m.raw.push(u32::from(v));
+                    if per_entry {
+                        m.row.push(i as u32);
+                    }
+                    if (j as usize) < n {
+                        m.col_ptr[j as usize + 1] += 1;
+                    }
+                }
             }
             m.row_ptr.push(m.col.len() as u32);
         }
         // Column lists by a stable counting sort (row order, then storage order).
-        let mut counts = vec![0u32; n + 1];
-        for &j in &m.col {
-            if (j as usize) < n {
-                counts[j as usize + 1] += 1;
-            }
-        }
         for j in 0..n {
-            counts[j + 1] += counts[j];
+            m.col_ptr[j + 1] += m.col_ptr[j];
         }
-        m.col_ptr = counts.clone();
-        m.col_idx = vec![0; counts[n] as usize];
+        m.col_idx.resize(m.col_ptr[n] as usize, 0);
+        let mut next = m.col_ptr.clone();
         for (e, &j) in m.col.iter().enumerate() {
             if (j as usize) < n {
-                let at = &mut counts[j as usize];
+                let at = &mut next[j as usize];
                 m.col_idx[*at as usize] = e as u32;
                 *at += 1;
             }
         }
-        m.sorted = (0..m.col.len() as u32).collect();
-        for i in 0..rows.len() {
-            let (a, b) = (m.row_ptr[i] as usize, m.row_ptr[i + 1] as usize);
-            let seg = &mut m.sorted[a..b];
-            if m.col[a..b].windows(2).any(|w| w[0] > w[1]) {
-                seg.sort_by_key(|&e| m.col[e as usize]);
+        if per_entry {
+            m.sorted.extend(0..m.col.len() as u32);
+            if any_unsorted {
+                for i in 0..rows.len() {
+                    let seg = &mut m.sorted[m.row_ptr[i] as usize..m.row_ptr[i + 1] as usize];
+                    let col = &m.col;
+                    seg.sort_by_key(|&e| col[e as usize]);
+                }
             }
         }
-        m
     }
 
     pub fn nnz(&self) -> usize {
@@ -87,23 +115,25 @@ pub struct EpochLayout {
 
 impl EpochLayout {
     pub fn new(weights: &[SparseRowU16], bonds: &[SparseRowU16], n: usize) -> EpochLayout {
-        let weights = Csr::pack(weights, n, |j| usize::from(j) < n);
-        let bonds = Csr::pack(bonds, n, |_| true);
-        let mut slot_rows = Vec::new();
-        let mut row_slot = vec![u32::MAX; n];
-        for (i, slot) in row_slot.iter_mut().enumerate() {
-            let has_w = weights.row_ptr[i + 1] > weights.row_ptr[i];
-            let has_b = bonds.row_ptr[i + 1] > bonds.row_ptr[i];
+        let mut lay = EpochLayout::default();
+        lay.repack(weights, bonds, n);
+        lay
+    }
+
+    /// Packs one mechanism into this layout's existing allocations.
+    pub fn repack(&mut self, weights: &[SparseRowU16], bonds: &[SparseRowU16], n: usize) {
+        self.weights.repack(weights, n, n, true);
+        self.bonds.repack(bonds, n, usize::MAX, false);
+        self.slot_rows.clear();
+        self.row_slot.clear();
+        self.row_slot.resize(n, u32::MAX);
+        for (i, slot) in self.row_slot.iter_mut().enumerate() {
+            let has_w = self.weights.row_ptr[i + 1] > self.weights.row_ptr[i];
+            let has_b = self.bonds.row_ptr[i + 1] > self.bonds.row_ptr[i];
             if has_w || has_b {
-                *slot = slot_rows.len() as u32;
-                slot_rows.push(i as u32);
+                *slot = self.slot_rows.len() as u32;
+                self.slot_rows.push(i as u32);
             }
-        }
-        EpochLayout {
-            weights,
-            bonds,
-            slot_rows,
-            row_slot,
         }
     }
 }

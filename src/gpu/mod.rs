@@ -44,7 +44,12 @@ pub fn estimated_bytes(s: &Snapshot) -> u64 {
         .map(|m| {
             let nnz_w: u64 = m.weights.iter().map(|r| r.len() as u64).sum();
             let nnz_b: u64 = m.bonds.iter().map(|r| r.len() as u64).sum();
-            let slots = m.weights.iter().zip(&m.bonds).filter(|(w, b)| !w.is_empty() || !b.is_empty()).count() as u64;
+            let slots = m
+                .weights
+                .iter()
+                .zip(&m.bonds)
+                .filter(|(w, b)| !w.is_empty() || !b.is_empty())
+                .count() as u64;
             256 * n + 64 * nnz_w + 32 * nnz_b + 48 * slots * n
         })
         .sum()
@@ -163,6 +168,8 @@ impl Engine for GpuEngine {
             }
             start = end;
         }
-        out.into_iter().map(|r| r.map_err(|e| EngineError(e.to_string()))).collect()
+        out.into_iter()
+            .map(|r| r.map_err(|e| EngineError(e.to_string())))
+            .collect()
     }
 }
