@@ -1,0 +1,302 @@
+//! Launching kernels, and the stages from stake to incentive.
+
+use super::*;
+
+impl GpuEpoch {
+    pub(super) fn dispatch(
+        &self,
+        pool: &BufferPool,
+        enc: &mut wgpu::CommandEncoder,
+        stage: &'static str,
+        entry: &str,
+        binds: &[(u32, &'static str)],
+        launch: Launch,
+    ) -> Result<(), GpuError> {
+        let module = &self.kernels.stages[stage];
+        let pipeline = module.pipelines.get(entry).ok_or_else(|| {
+            GpuError::Shader(format!("{stage}.wgsl has no entry point `{entry}`"))
+        })?;
+        let entries: Vec<wgpu::BindGroupEntry> = module
+            .bindings
+            .iter()
+            .map(|&b| {
+                let name = binds
+                    .iter()
+                    .find(|&&(i, _)| i == b)
+                    .map(|&(_, name)| name)
+                    .ok_or_else(|| {
+                        GpuError::Shader(format!("{stage}.wgsl: binding {b} has no buffer"))
+                    })?;
+                Ok(wgpu::BindGroupEntry {
+                    binding: b,
+                    resource: pool.buf(name).as_entire_binding(),
+                })
+            })
+            .collect::<Result<_, GpuError>>()?;
+        let group = self
+            .ctx
+            .device
+            .create_bind_group(&wgpu::BindGroupDescriptor {
+                label: Some(entry),
+                layout: &module.layout,
+                entries: &entries,
+            });
+        let (x, y) = match launch {
+            Launch::Items(n) => grid(&self.ctx, n.div_ceil(256))?,
+            Launch::Items64(n) => grid(&self.ctx, n.div_ceil(64))?,
+            Launch::Groups(n) => grid(&self.ctx, n)?,
+            Launch::One => (1, 1),
+        };
+        if x == 0 {
+            return Ok(());
+        }
+        let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some(entry),
+            timestamp_writes: None,
+        });
+        pass.set_pipeline(pipeline);
+        pass.set_bind_group(0, &group, &[]);
+        pass.dispatch_workgroups(x, y, 1);
+        Ok(())
+    }
+
+    /// Column normalize (or max-upscale) of matrix `m` whose column lists are `cols`.
+    pub(super) fn columns(
+        &self,
+        pool: &BufferPool,
+        enc: &mut wgpu::CommandEncoder,
+        entry: &str,
+        m: Matrix,
+        cols: (&'static str, &'static str),
+        n: u64,
+    ) -> Result<(), GpuError> {
+        self.dispatch(
+            pool,
+            enc,
+            "columns",
+            entry,
+            &[
+                (0, "params"),
+                (1, m.form.view()),
+                (2, m.val),
+                (3, m.live),
+                (4, cols.0),
+                (5, cols.1),
+            ],
+            Launch::Items(n),
+        )
+    }
+
+    pub(super) fn dividends(
+        &self,
+        pool: &BufferPool,
+        enc: &mut wgpu::CommandEncoder,
+        entry: &str,
+        m: Matrix,
+        n: u64,
+    ) -> Result<(), GpuError> {
+        self.dispatch(
+            pool,
+            enc,
+            "dividends",
+            entry,
+            &[
+                (0, "params"),
+                (1, m.form.view()),
+                (2, m.val),
+                (3, m.live),
+                (4, "w_row_ptr"),
+                (5, "w_col"),
+                (6, "row_slot"),
+                (7, "incentive"),
+                (8, "active_stake"),
+                (9, "dividends"),
+            ],
+            Launch::Items(n),
+        )
+    }
+
+    /// Stake through incentive.
+    pub(super) fn encode_front(
+        &self,
+        pool: &BufferPool,
+        e: &mut wgpu::CommandEncoder,
+        job: &Job,
+    ) -> Result<(), GpuError> {
+        let (nu, nw) = (u64::from(job.params.n), u64::from(job.params.nnz_w));
+        // == Stake, activity, permits ==
+        let stake_binds = [
+            (0, "params"),
+            (1, "scal"),
+            (2, "alpha_stake"),
+            (3, "tao_stake"),
+            (4, "last_update"),
+            (5, "filtered"),
+            (6, "stake"),
+            (7, "stake_weight"),
+            (8, "inactive"),
+            (9, "stake_u16"),
+        ];
+        self.dispatch(
+            pool,
+            e,
+            "stake",
+            "stake_total",
+            &stake_binds,
+            Launch::Items(nu),
+        )?;
+        self.dispatch(pool, e, "stake", "stake_sum", &stake_binds, Launch::One)?;
+        self.dispatch(
+            pool,
+            e,
+            "stake",
+            "stake_normalize",
+            &stake_binds,
+            Launch::Items(nu),
+        )?;
+        let permit_binds = [
+            (0, "params"),
+            (1, "stake"),
+            (2, "inactive"),
+            (3, "old_permit"),
+            (4, "new_permit"),
+            (5, "active_stake"),
+        ];
+        self.dispatch(
+            pool,
+            e,
+            "permits",
+            "new_permits",
+            &permit_binds,
+            Launch::One,
+        )?;
+        self.dispatch(
+            pool,
+            e,
+            "permits",
+            "active_stake_normalize",
+            &permit_binds,
+            Launch::One,
+        )?;
+
+        // == Weights ==
+        let weight_binds = [
+            (0, "params"),
+            (1, "w_col"),
+            (2, "w_raw"),
+            (3, "w_row"),
+            (4, "w_row_ptr"),
+            (5, "old_permit"),
+            (6, "last_update"),
+            (7, "registered"),
+            (8, "commit_block"),
+            (9, "w_val"),
+            (10, "w_live"),
+        ];
+        self.dispatch(
+            pool,
+            e,
+            "weights",
+            "mask_weights",
+            &weight_binds,
+            Launch::Items(nw),
+        )?;
+        self.dispatch(
+            pool,
+            e,
+            "weights",
+            "row_normalize",
+            &weight_binds,
+            Launch::Groups(nu),
+        )?;
+
+        // == Consensus, trust, incentive ==
+        let consensus_binds = [
+            (0, "params"),
+            (1, "scal"),
+            (2, "active_stake"),
+            (3, "median_stake"),
+            (4, "validator_pos"),
+            (5, "w_val"),
+            (6, "w_live"),
+            (7, "w_row"),
+            (8, "w_col_ptr"),
+            (9, "w_col_idx"),
+            (10, "consensus"),
+        ];
+        self.dispatch(
+            pool,
+            e,
+            "consensus",
+            "median_stakes",
+            &consensus_binds,
+            Launch::One,
+        )?;
+        self.dispatch(
+            pool,
+            e,
+            "consensus",
+            "weighted_median",
+            &consensus_binds,
+            Launch::Groups(nu),
+        )?;
+        self.dispatch(
+            pool,
+            e,
+            "consensus",
+            "weighted_median_wide",
+            &consensus_binds,
+            Launch::Items(nu),
+        )?;
+        let incentive_binds = [
+            (0, "params"),
+            (1, "w_val"),
+            (2, "w_live"),
+            (3, "w_col"),
+            (4, "w_row"),
+            (5, "w_row_ptr"),
+            (6, "w_col_ptr"),
+            (7, "w_col_idx"),
+            (8, "consensus"),
+            (9, "active_stake"),
+            (10, "c_val"),
+            (11, "c_live"),
+            (12, "trust"),
+            (13, "incentive"),
+        ];
+        self.dispatch(
+            pool,
+            e,
+            "incentive",
+            "clip",
+            &incentive_binds,
+            Launch::Items(nw),
+        )?;
+        self.dispatch(
+            pool,
+            e,
+            "incentive",
+            "validator_trust",
+            &incentive_binds,
+            Launch::Groups(nu),
+        )?;
+        self.dispatch(
+            pool,
+            e,
+            "incentive",
+            "ranks",
+            &incentive_binds,
+            Launch::Items(nu),
+        )?;
+        self.dispatch(
+            pool,
+            e,
+            "normalize",
+            "normalize",
+            &[(0, "params"), (1, "incentive")],
+            Launch::One,
+        )?;
+
+        Ok(())
+    }
+}

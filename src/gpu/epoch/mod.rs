@@ -1,0 +1,405 @@
+//! Epochs on the GPU: uploads (upload.rs), the stage kernels in the chain's order (encode.rs,
+//! encode_bonds.rs), and the readback into the same `EpochOutput` the CPU reference produces;
+//! several epochs (mechanisms, subnets) share one submission. capture.rs reads the
+//! intermediate stages back for the per-stage checks.
+
+mod capture;
+mod encode;
+mod encode_bonds;
+mod upload;
+
+use std::sync::Arc;
+
+use super::buffers::{grid, read_buffers, BufferPool};
+use super::kernels::Kernels;
+use super::layout::EpochLayout;
+use super::params::{EpochParams, MatView, NONE};
+use super::{GpuContext, GpuError};
+use crate::epoch::permits::old_permits;
+use crate::epoch::trace::Trace;
+use crate::fixed::{ONE, ZERO};
+use crate::output::{EpochOutput, RawOutput};
+use crate::snapshot::{MechanismInput, Snapshot};
+
+/// How a kernel is launched.
+#[derive(Clone, Copy, Debug)]
+pub enum Launch {
+    /// One invocation per item, 256 per workgroup.
+    Items(u64),
+    /// One workgroup per item.
+    Groups(u64),
+    /// One thread per item, 64 per workgroup.
+    Items64(u64),
+    /// A single workgroup.
+    One,
+}
+
+/// Which buffers hold a matrix, and in which form.
+#[derive(Clone, Copy, Debug)]
+struct Matrix {
+    val: &'static str,
+    live: &'static str,
+    form: Form,
+}
+
+/// The layout of a matrix's entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    /// The weight matrix's CSR entries (storage order, with column lists).
+    Csr,
+    /// One row of n cells per slot (a row holding weights or bonds).
+    Dense,
+    /// Either, as the liquid-alpha decision wrote it on the GPU into `view_ema`.
+    Decided,
+}
+
+impl Form {
+    /// The `MatView` buffer that tells a kernel this form.
+    fn view(self) -> &'static str {
+        match self {
+            Form::Csr => "view_csr",
+            Form::Dense => "view_dense",
+            Form::Decided => "view_ema",
+        }
+    }
+}
+
+/// The GPU path: a context, its pipelines, and buffers reused from one epoch to the next (one
+/// pool per epoch of a batch).
+pub struct GpuEpoch {
+    pub ctx: Arc<GpuContext>,
+    kernels: Kernels,
+    pools: Vec<BufferPool>,
+    /// Host layouts of the last batch, kept for their allocations.
+    layouts: Vec<EpochLayout>,
+    staging: Option<wgpu::Buffer>,
+    timer: Option<Timer>,
+    /// GPU time of the last batch's kernels (timestamp queries), when timing is on.
+    pub last_kernel_time: Option<std::time::Duration>,
+}
+
+/// Timestamps at the start and the end of a batch's command buffer.
+struct Timer {
+    queries: wgpu::QuerySet,
+    resolve: wgpu::Buffer,
+}
+
+const TIMESTAMPS: u32 = 2;
+
+/// One mechanism's epoch in flight.
+struct Job {
+    lay: EpochLayout,
+    params: EpochParams,
+    yuma3: bool,
+    wb: Matrix,
+    ema: Matrix,
+}
+
+/// What to run: a snapshot, one of its mechanisms and that mechanism's emission.
+pub type MechanismJob<'a> = (&'a Snapshot, &'a MechanismInput, u64);
+
+fn u8s_to<T: bytemuck::Pod>(bytes: &[u8]) -> Vec<T> {
+    bytemuck::pod_collect_to_vec(bytes)
+}
+
+/// Per-uid results read back for every epoch: (buffer, bytes per uid).
+const RESULTS: [(&str, u64); 12] = [
+    ("stake", 8),
+    ("active_stake", 8),
+    ("consensus", 8),
+    ("trust", 8),
+    ("incentive", 8),
+    ("dividends", 8),
+    ("stake_weight", 8),
+    ("stake_u16", 4),
+    ("new_permit", 4),
+    ("inactive", 4),
+    ("rao", 24),
+    ("terms_u16", 16),
+];
+
+impl GpuEpoch {
+    pub fn new(ctx: Arc<GpuContext>) -> Result<GpuEpoch, GpuError> {
+        let kernels = Kernels::new(&ctx)?;
+        Ok(GpuEpoch {
+            ctx,
+            kernels,
+            pools: Vec::new(),
+            layouts: Vec::new(),
+            staging: None,
+            timer: None,
+            last_kernel_time: None,
+        })
+    }
+
+    /// Turns kernel timing (timestamp queries) on or off; returns whether the adapter has them.
+    pub fn set_timing(&mut self, on: bool) -> bool {
+        if !on || !self.ctx.has_timestamps() {
+            self.timer = None;
+            return on && self.ctx.has_timestamps();
+        }
+        if self.timer.is_none() {
+            let queries = self.ctx.device.create_query_set(&wgpu::QuerySetDescriptor {
+                label: Some("kernel time"),
+                ty: wgpu::QueryType::Timestamp,
+                count: TIMESTAMPS,
+            });
+            let resolve = self.ctx.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("kernel time"),
+                size: 8 * u64::from(TIMESTAMPS),
+                usage: wgpu::BufferUsages::QUERY_RESOLVE | wgpu::BufferUsages::COPY_SRC,
+                mapped_at_creation: false,
+            });
+            self.timer = Some(Timer { queries, resolve });
+        }
+        true
+    }
+
+    /// Writes timestamp `index` into the timer's query set (an empty pass), when timing.
+    fn stamp(&self, enc: &mut wgpu::CommandEncoder, index: u32) {
+        if let Some(t) = &self.timer {
+            let _ = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("timestamp"),
+                timestamp_writes: Some(wgpu::ComputePassTimestampWrites {
+                    query_set: &t.queries,
+                    beginning_of_pass_write_index: Some(index),
+                    end_of_pass_write_index: None,
+                }),
+            });
+        }
+    }
+
+    /// Runs one mechanism's epoch with `rao` as its emission.
+    pub fn run_mechanism(
+        &mut self,
+        s: &Snapshot,
+        m: &MechanismInput,
+        rao: u64,
+    ) -> Result<EpochOutput, GpuError> {
+        self.run_mechanism_captured(s, m, rao, None)
+    }
+
+    /// Like `run_mechanism`, and with `capture` also reads back the intermediate stages, labelled
+    /// as the CPU trace labels them, so each kernel can be checked against its CPU twin.
+    pub fn run_mechanism_captured(
+        &mut self,
+        s: &Snapshot,
+        m: &MechanismInput,
+        rao: u64,
+        capture: Option<&mut Trace>,
+    ) -> Result<EpochOutput, GpuError> {
+        self.run_batch_captured(&[(s, m, rao)], capture).remove(0)
+    }
+
+    /// Runs several mechanisms' epochs (of one or many subnets) together: one upload each, one
+    /// command submission for all of them, and two readbacks (the results, then the packed
+    /// bonds whose size the first gives), instead of a round trip per epoch.
+    pub fn run_batch(&mut self, jobs: &[MechanismJob<'_>]) -> Vec<Result<EpochOutput, GpuError>> {
+        self.run_batch_captured(jobs, None)
+    }
+
+    fn run_batch_captured(
+        &mut self,
+        specs: &[MechanismJob<'_>],
+        capture: Option<&mut Trace>,
+    ) -> Vec<Result<EpochOutput, GpuError>> {
+        // One pool per epoch of the batch; pools beyond this batch's size are let go.
+        self.pools.truncate(specs.len().max(1));
+        while self.pools.len() < specs.len() {
+            self.pools.push(BufferPool::default());
+        }
+        let ctx = Arc::clone(&self.ctx);
+        let mut spare = std::mem::take(&mut self.layouts);
+        let mut jobs: Vec<Result<Job, GpuError>> = specs
+            .iter()
+            .zip(self.pools.iter_mut())
+            .map(|(&spec, pool)| Self::upload(&ctx, pool, spare.pop().unwrap_or_default(), spec))
+            .collect();
+        let mut outputs = match self
+            .execute(&mut jobs)
+            .and_then(|()| self.collect(specs, &jobs))
+        {
+            Ok(o) => o,
+            Err(e) => specs.iter().map(|_| Err(e.clone())).collect(),
+        };
+        if let (Some(t), [Ok(job)]) = (capture, jobs.as_slice()) {
+            if let Err(e) = self.capture(t, job) {
+                outputs[0] = Err(e);
+            }
+        }
+        self.layouts = jobs
+            .into_iter()
+            .filter_map(|j| j.ok().map(|j| j.lay))
+            .collect();
+        outputs
+    }
+
+    /// Encodes and submits every uploaded job.
+    fn execute(&mut self, jobs: &mut [Result<Job, GpuError>]) -> Result<(), GpuError> {
+        let memory = self
+            .ctx
+            .device
+            .push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        let scope = self
+            .ctx
+            .device
+            .push_error_scope(wgpu::ErrorFilter::Validation);
+        let mut enc = self
+            .ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("epoch"),
+            });
+        self.stamp(&mut enc, 0);
+        for (job, pool) in jobs.iter().zip(&self.pools) {
+            if let Ok(job) = job {
+                self.encode_front(pool, &mut enc, job)?;
+            }
+        }
+        for (job, pool) in jobs.iter_mut().zip(&self.pools) {
+            if let Ok(job) = job {
+                self.encode_back(pool, &mut enc, job)?;
+            }
+        }
+        self.stamp(&mut enc, 1);
+        if let Some(t) = &self.timer {
+            enc.resolve_query_set(&t.queries, 0..TIMESTAMPS, &t.resolve, 0);
+        }
+        self.ctx.queue.submit([enc.finish()]);
+        if let Some(err) = pollster::block_on(scope.pop()) {
+            return Err(GpuError::Device(format!("epoch kernels: {err}")));
+        }
+        if let Some(err) = pollster::block_on(memory.pop()) {
+            return Err(GpuError::TooLarge(format!("out of GPU memory: {err}")));
+        }
+        self.ctx.take_uncaptured()?;
+        self.last_kernel_time = match &self.timer {
+            Some(t) => {
+                let ticks: Vec<u64> = u8s_to(
+                    &read_buffers(
+                        &self.ctx,
+                        &mut self.staging,
+                        &[(&t.resolve, 8 * u64::from(TIMESTAMPS))],
+                    )?[0],
+                );
+                let span = |a: usize, b: usize| ticks[b].saturating_sub(ticks[a]);
+                let total = span(0, 1);
+                let ns = total as f64 * f64::from(self.ctx.queue.get_timestamp_period());
+                Some(std::time::Duration::from_nanos(ns as u64))
+            }
+            None => None,
+        };
+        Ok(())
+    }
+
+    /// Reads every job's results back (two maps for the whole batch) and builds the outputs.
+    fn collect(
+        &mut self,
+        specs: &[MechanismJob<'_>],
+        jobs: &[Result<Job, GpuError>],
+    ) -> Result<Vec<Result<EpochOutput, GpuError>>, GpuError> {
+        let mut parts: Vec<(&wgpu::Buffer, u64)> = Vec::new();
+        for (job, pool) in jobs.iter().zip(&self.pools) {
+            if let Ok(job) = job {
+                let n = u64::from(job.params.n);
+                parts.extend(
+                    RESULTS
+                        .iter()
+                        .map(|&(name, per_uid)| (pool.buf(name), per_uid * n)),
+                );
+                parts.push((pool.buf("row_offset"), 4 * n + 4));
+            }
+        }
+        let read = read_buffers(&self.ctx, &mut self.staging, &parts)?;
+        let per_job = RESULTS.len() + 1;
+        let mut totals = Vec::new();
+        let mut packed_parts: Vec<(&wgpu::Buffer, u64)> = Vec::new();
+        let mut k = 0;
+        for (job, pool) in jobs.iter().zip(&self.pools) {
+            if let Ok(job) = job {
+                let offsets: Vec<u32> = u8s_to(&read[k + RESULTS.len()]);
+                let total = u64::from(offsets[job.params.n as usize]);
+                totals.push(total);
+                packed_parts.push((pool.buf("out_col"), 4 * total));
+                packed_parts.push((pool.buf("out_val"), 8 * total));
+                packed_parts.push((pool.buf("out_u16"), 4 * total));
+                k += per_job;
+            }
+        }
+        let packed = read_buffers(&self.ctx, &mut self.staging, &packed_parts)?;
+        let mut out = Vec::with_capacity(jobs.len());
+        let (mut k, mut q) = (0, 0);
+        for (job, &(s, _, _)) in jobs.iter().zip(specs) {
+            match job {
+                Ok(_) => {
+                    out.push(Ok(build_output(
+                        s,
+                        &read[k..k + per_job],
+                        &packed[q..q + 3],
+                    )));
+                    k += per_job;
+                    q += 3;
+                }
+                Err(e) => out.push(Err(e.clone())),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The `EpochOutput` of one job from its readback (`parts` in `RESULTS` order, then the row
+/// offsets; `packed` = columns, raw bits, u16 of the final bonds).
+fn build_output(s: &Snapshot, parts: &[Vec<u8>], packed: &[Vec<u8>]) -> EpochOutput {
+    let n = s.len();
+    let i64s = |k: usize| u8s_to::<i64>(&parts[k]);
+    let u32s = |k: usize| u8s_to::<u32>(&parts[k]);
+    let rao: Vec<u64> = u8s_to(&parts[10]);
+    let terms = u32s(11);
+    let offsets = u32s(12);
+    let (cols, vals, u16s): (Vec<u32>, Vec<i64>, Vec<u32>) =
+        (u8s_to(&packed[0]), u8s_to(&packed[1]), u8s_to(&packed[2]));
+    let new_permit: Vec<bool> = u32s(8).iter().map(|&x| x != 0).collect();
+    let mut ema_bonds = Vec::with_capacity(n);
+    let mut bonds = Vec::with_capacity(n);
+    for i in 0..n {
+        let range = offsets[i] as usize..offsets[i + 1] as usize;
+        ema_bonds.push(
+            range
+                .clone()
+                .map(|k| (cols[k] as u16, vals[k]))
+                .collect::<Vec<_>>(),
+        );
+        bonds.push(if new_permit[i] {
+            range.map(|k| (cols[k] as u16, u16s[k] as u16)).collect()
+        } else {
+            Vec::new()
+        });
+    }
+    let to_u16 = |v: &[u32]| v.iter().map(|&x| x as u16).collect::<Vec<u16>>();
+    EpochOutput {
+        netuid: s.netuid,
+        block: s.block,
+        n: s.n,
+        active: u32s(9).iter().map(|&x| x == 0).collect(),
+        stake: to_u16(&u32s(7)),
+        stake_weight: u8s_to(&parts[6]),
+        new_validator_permit: new_permit,
+        consensus: to_u16(&terms[..n]),
+        validator_trust: to_u16(&terms[n..2 * n]),
+        incentive: to_u16(&terms[2 * n..3 * n]),
+        dividend: to_u16(&terms[3 * n..]),
+        server_emission: rao[..n].to_vec(),
+        validator_emission: rao[n..2 * n].to_vec(),
+        emission: rao[2 * n..].to_vec(),
+        bonds,
+        raw: RawOutput {
+            stake: i64s(0),
+            active_stake: i64s(1),
+            consensus: i64s(2),
+            validator_trust: i64s(3),
+            incentive: i64s(4),
+            dividends: i64s(5),
+            ema_bonds,
+        },
+    }
+}

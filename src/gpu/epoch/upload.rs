@@ -1,0 +1,138 @@
+//! One mechanism's inputs into its buffer pool.
+
+use super::*;
+
+impl GpuEpoch {
+    /// Uploads one mechanism's inputs into `pool`.
+    /// `lay` is a recycled layout whose allocations are reused.
+    pub(super) fn upload(
+        ctx: &GpuContext,
+        pool: &mut BufferPool,
+        mut lay: EpochLayout,
+        (s, m, rao): MechanismJob<'_>,
+    ) -> Result<Job, GpuError> {
+        let n = s.len();
+        lay.repack(&m.weights, &m.bonds, n);
+        let slots = lay.slot_rows.len();
+        let p = EpochParams::new(s, rao, lay.weights.nnz(), lay.bonds.nnz(), slots);
+        pool.upload(ctx, "params", &[p])?;
+        pool.upload(
+            ctx,
+            "view_csr",
+            &[MatView {
+                dense: 0,
+                _pad: [0; 3],
+            }],
+        )?;
+        pool.upload(
+            ctx,
+            "view_dense",
+            &[MatView {
+                dense: 1,
+                _pad: [0; 3],
+            }],
+        )?;
+        pool.upload(ctx, "alpha_stake", &s.alpha_stake)?;
+        pool.upload(ctx, "tao_stake", &s.tao_stake)?;
+        pool.upload(ctx, "last_update", &m.last_update)?;
+        pool.upload(ctx, "registered", &s.block_at_registration)?;
+        let commits: Vec<u64> = m
+            .commit_block
+            .iter()
+            .map(|c| c.unwrap_or(u64::MAX))
+            .collect();
+        pool.upload(ctx, "commit_block", &commits)?;
+        let old: Vec<u32> = old_permits(&s.validator_permit, s.owner_in_range())
+            .iter()
+            .map(|&b| u32::from(b))
+            .collect();
+        pool.upload(ctx, "old_permit", &old)?;
+        let w = &lay.weights;
+        pool.upload(ctx, "w_row_ptr", &w.row_ptr)?;
+        pool.upload(ctx, "w_col", &w.col)?;
+        pool.upload(ctx, "w_raw", &w.raw)?;
+        pool.upload(ctx, "w_row", &w.row)?;
+        pool.upload(ctx, "w_col_ptr", &w.col_ptr)?;
+        pool.upload(ctx, "w_col_idx", &w.col_idx)?;
+        pool.upload(ctx, "w_sorted", &w.sorted)?;
+        let b = &lay.bonds;
+        pool.upload(ctx, "b_row_ptr", &b.row_ptr)?;
+        pool.upload(ctx, "b_col", &b.col)?;
+        pool.upload(ctx, "b_raw", &b.raw)?;
+        pool.upload(ctx, "b_col_ptr", &b.col_ptr)?;
+        pool.upload(ctx, "b_col_idx", &b.col_idx)?;
+        pool.upload(ctx, "slot_rows", &lay.slot_rows)?;
+        pool.upload(ctx, "row_slot", &lay.row_slot)?;
+        let (n8, n4, nw, nb, dense) = (
+            8 * n as u64,
+            4 * n as u64,
+            w.nnz() as u64,
+            b.nnz() as u64,
+            (slots * n) as u64,
+        );
+        let wide = dense.max(nw);
+        // Dense scratch only for the branches this epoch can take (the others get a token buffer
+        // to bind): interpolated weights for bonds, liquid alpha, Yuma 2's ΔB, Yuma 3's norm.
+        let h = &s.hyperparams;
+        let interpolated = p.penalty != ZERO.to_bits() && p.penalty != ONE.to_bits();
+        let liquid = h.yuma3_enabled && h.liquid_alpha_enabled;
+        let when = |on: bool, bytes: u64| if on { bytes } else { 0 };
+        for (name, bytes) in [
+            ("scal", 64),
+            ("view_ema", 16),
+            ("filtered", 16 * n as u64),
+            ("stake", n8),
+            ("stake_weight", n8),
+            ("inactive", n4),
+            ("stake_u16", n4),
+            ("new_permit", n4),
+            ("active_stake", n8),
+            ("median_stake", n8),
+            ("validator_pos", n4),
+            ("consensus", n8),
+            ("trust", n8),
+            ("incentive", n8),
+            ("dividends", n8),
+            ("server_share", n8),
+            ("validator_share", n8),
+            ("combined_share", n8),
+            ("rao", 3 * n8),
+            ("terms_u16", 4 * n4),
+            ("row_offset", n4 + 4),
+            ("w_val", 8 * nw),
+            ("w_live", 4 * nw),
+            ("c_val", 8 * nw),
+            ("c_live", 4 * nw),
+            ("b_val", 8 * nb),
+            ("b_live", 4 * nb),
+            ("wb_val", when(interpolated, 8 * dense)),
+            ("wb_live", when(interpolated, 4 * dense)),
+            ("scratch", when(interpolated || liquid, 8 * dense)),
+            ("alpha_dense", when(liquid, 8 * dense)),
+            ("delta_val", when(!h.yuma3_enabled, 8 * wide)),
+            ("ema_val", 8 * wide),
+            ("ema_live", 4 * wide),
+            ("ema_norm", when(h.yuma3_enabled, 8 * wide)),
+            ("out_col", 4 * wide),
+            ("out_val", 8 * wide),
+            ("out_u16", 4 * wide),
+        ] {
+            pool.get(ctx, name, bytes)?;
+        }
+        Ok(Job {
+            lay,
+            params: p,
+            yuma3: h.yuma3_enabled,
+            wb: Matrix {
+                val: "w_val",
+                live: "w_live",
+                form: Form::Csr,
+            },
+            ema: Matrix {
+                val: "ema_val",
+                live: "ema_live",
+                form: Form::Dense,
+            },
+        })
+    }
+}
