@@ -29,8 +29,8 @@ use yuma::snapshot::Snapshot;
 ///   its results are compared with the CPU's bit for bit (a difference prints MISMATCH).
 ///
 /// Snapshots come from `yuma gen` with fixed seeds. Each cell is the median of up to 15 runs
-/// after one warm-up, within a few seconds per cell. --quick: n = 256 and 1,024 and a batch of
-/// 32 subnets, 3 runs per cell.
+/// after one warm-up, within a few seconds per cell. --quick: n = 256 and 1,024 and the batch of
+/// 128 subnets, 3 runs per cell.
 #[derive(Args)]
 pub struct BenchArgs {
     /// Small sizes and few runs (well under a minute on two CPU cores).
