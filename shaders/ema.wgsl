@@ -20,6 +20,8 @@
 @group(0) @binding(13) var<storage, read_write> o_val: array<i64>;
 @group(0) @binding(14) var<storage, read_write> o_live: array<u32>;
 @group(0) @binding(15) var<storage, read> scal: array<i64>;
+@group(0) @binding(16) var<storage, read> m_distinct: array<u32>;
+@group(0) @binding(17) var<storage, read> b_distinct: array<u32>;
 
 const ONE: i64 = 4294967296li;
 
@@ -67,16 +69,40 @@ fn ema_fixed(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
         o_val[base + j] = acc;
     }
     storageBarrier();
-    if lid == 0u {
-        if view.dense == 0u {
-            for (var e = m_row_ptr[r]; e < m_row_ptr[r + 1u]; e++) {
+    // CSR new entries: in parallel when the row's columns are distinct, else in storage order
+    // (repeated columns add up in that order).
+    if view.dense == 0u {
+        let begin = m_row_ptr[r];
+        let end = m_row_ptr[r + 1u];
+        if m_distinct[r] != 0u {
+            for (var e = begin + lid; e < end; e += WG) {
+                if m_live[e] != 0u {
+                    let j = m_col[e];
+                    o_val[base + j] = fx_add_sat(o_val[base + j], fx_mul_sat(alpha, m_val[e]));
+                }
+            }
+        } else if lid == 0u {
+            for (var e = begin; e < end; e++) {
                 if m_live[e] != 0u {
                     let j = m_col[e];
                     o_val[base + j] = fx_add_sat(o_val[base + j], fx_mul_sat(alpha, m_val[e]));
                 }
             }
         }
-        for (var e = b_row_ptr[r]; e < b_row_ptr[r + 1u]; e++) {
+    }
+    storageBarrier();
+    // Old bonds, after every new entry, likewise.
+    let b_begin = b_row_ptr[r];
+    let b_end = b_row_ptr[r + 1u];
+    if b_distinct[r] != 0u {
+        for (var e = b_begin + lid; e < b_end; e += WG) {
+            let j = b_col[e];
+            if b_live[e] != 0u && j < n {
+                o_val[base + j] = fx_add_sat(o_val[base + j], fx_mul_sat(keep, b_val[e]));
+            }
+        }
+    } else if lid == 0u {
+        for (var e = b_begin; e < b_end; e++) {
             let j = b_col[e];
             if b_live[e] != 0u && j < n {
                 o_val[base + j] = fx_add_sat(o_val[base + j], fx_mul_sat(keep, b_val[e]));

@@ -27,6 +27,7 @@
 @group(0) @binding(15) var<storage, read_write> o_val: array<i64>;
 @group(0) @binding(16) var<storage, read_write> o_live: array<u32>;
 @group(0) @binding(17) var<storage, read> scal: array<i64>;
+@group(0) @binding(18) var<storage, read> b_distinct: array<u32>;
 
 const ONE: i64 = 4294967296li;
 const HALF: i64 = 2147483648li;
@@ -129,8 +130,17 @@ fn ema_liquid(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
         decayed[base + j] = 0li;
     }
     storageBarrier();
-    if lid == 0u {
-        for (var e = b_row_ptr[r]; e < b_row_ptr[r + 1u]; e++) {
+    // Distinct bond columns in parallel; a repeated column keeps its last live bond (one
+    // invocation, storage order).
+    let parallel = b_distinct[r] != 0u;
+    if parallel || lid == 0u {
+        var e = b_row_ptr[r];
+        var step = 1u;
+        if parallel {
+            e += lid;
+            step = WG;
+        }
+        for (; e < b_row_ptr[r + 1u]; e += step) {
             let j = b_col[e];
             if b_live[e] != 0u && j < n {
                 decayed[base + j] = fx_mul_sat(fx_sub_sat(ONE, alpha_dense[base + j]), b_val[e]);

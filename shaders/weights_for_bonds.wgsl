@@ -14,6 +14,7 @@
 @group(0) @binding(8) var<storage, read_write> o_val: array<i64>;
 @group(0) @binding(9) var<storage, read_write> o_live: array<u32>;
 @group(0) @binding(10) var<storage, read_write> clipped_dense: array<i64>;
+@group(0) @binding(11) var<storage, read> w_distinct: array<u32>;
 
 @compute @workgroup_size(256)
 fn interpolate(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
@@ -30,8 +31,17 @@ fn interpolate(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
         clipped_dense[base + j] = 0li;
     }
     storageBarrier();
-    if lid == 0u {
-        for (var e = w_row_ptr[r]; e < w_row_ptr[r + 1u]; e++) {
+    // Distinct columns scatter in parallel; a repeated column keeps its last live entry, so
+    // such a row is written in storage order by one invocation.
+    let parallel = w_distinct[r] != 0u;
+    if parallel || lid == 0u {
+        var e = w_row_ptr[r];
+        var step = 1u;
+        if parallel {
+            e += lid;
+            step = WG;
+        }
+        for (; e < w_row_ptr[r + 1u]; e += step) {
             if w_live[e] != 0u {
                 o_val[base + w_col[e]] = w_val[e];
             }

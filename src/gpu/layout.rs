@@ -17,6 +17,9 @@ pub struct Csr {
     pub raw: Vec<u32>,
     /// Row of each entry (weights only).
     pub row: Vec<u32>,
+    /// Per row: 1 when no column repeats, so the row's entries can be written into a dense row
+    /// in parallel (a repeated column must be accumulated in storage order).
+    pub distinct: Vec<u32>,
     pub col_ptr: Vec<u32>,
     pub col_idx: Vec<u32>,
     /// Entries of each row ordered by (column, position): the ascending column walk that
@@ -44,6 +47,7 @@ impl Csr {
             &mut m.col_ptr,
             &mut m.col_idx,
             &mut m.sorted,
+            &mut m.distinct,
         ] {
             v.clear();
         }
@@ -53,11 +57,14 @@ impl Csr {
         for (i, r) in rows.iter().enumerate() {
             let start = m.col.len();
             let mut prev = 0u32;
+            // Strictly increasing columns are distinct; other rows are checked below.
+            let mut increasing = true;
             for &(j, v) in r {
                 let j = u32::from(j);
                 if (j as usize) < limit {
-                    if m.col.len() > start && j < prev {
-                        any_unsorted = true;
+                    if m.col.len() > start && j <= prev {
+                        increasing = false;
+                        any_unsorted |= j < prev;
                     }
                     prev = j;
                     m.col.push(j);
@@ -71,6 +78,12 @@ impl Csr {
                 }
             }
             m.row_ptr.push(m.col.len() as u32);
+            let distinct = increasing || {
+                let mut cols = m.col[start..].to_vec();
+                cols.sort_unstable();
+                cols.windows(2).all(|w| w[0] != w[1])
+            };
+            m.distinct.push(u32::from(distinct));
         }
         // Column lists by a stable counting sort (row order, then storage order).
         for j in 0..n {

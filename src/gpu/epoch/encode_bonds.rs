@@ -48,6 +48,7 @@ impl GpuEpoch {
                         (8, "wb_val"),
                         (9, "wb_live"),
                         (10, "scratch"),
+                        (11, "w_distinct"),
                     ],
                     Launch::Groups(slots),
                 )?;
@@ -92,6 +93,8 @@ impl GpuEpoch {
                 (13, out.val),
                 (14, out.live),
                 (15, "scal"),
+                (16, "w_distinct"),
+                (17, "b_distinct"),
             ]
         };
         let ema_dense = Matrix {
@@ -191,6 +194,7 @@ impl GpuEpoch {
                 (15, ema.val),
                 (16, ema.live),
                 (17, "scal"),
+                (18, "b_distinct"),
             ];
             self.dispatch(
                 pool,

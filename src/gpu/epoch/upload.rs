@@ -55,12 +55,14 @@ impl GpuEpoch {
         pool.upload(ctx, "w_col_ptr", &w.col_ptr)?;
         pool.upload(ctx, "w_col_idx", &w.col_idx)?;
         pool.upload(ctx, "w_sorted", &w.sorted)?;
+        pool.upload(ctx, "w_distinct", &w.distinct)?;
         let b = &lay.bonds;
         pool.upload(ctx, "b_row_ptr", &b.row_ptr)?;
         pool.upload(ctx, "b_col", &b.col)?;
         pool.upload(ctx, "b_raw", &b.raw)?;
         pool.upload(ctx, "b_col_ptr", &b.col_ptr)?;
         pool.upload(ctx, "b_col_idx", &b.col_idx)?;
+        pool.upload(ctx, "b_distinct", &b.distinct)?;
         pool.upload(ctx, "slot_rows", &lay.slot_rows)?;
         pool.upload(ctx, "row_slot", &lay.row_slot)?;
         let (n8, n4, nw, nb, dense) = (
