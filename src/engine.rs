@@ -15,6 +15,12 @@ pub trait Engine {
     /// A short name for reports, e.g. `cpu` or `gpu (llvmpipe, Vulkan)`.
     fn name(&self) -> String;
 
+    /// Whether this engine is a GPU path on a software adapter (llvmpipe): benches leave out
+    /// its large rows, which time the CPU emulating a GPU.
+    fn is_software_adapter(&self) -> bool {
+        false
+    }
+
     /// Computes one snapshot.
     fn run(&mut self, snapshot: &Snapshot) -> Result<EpochResult, EngineError>;
 

@@ -69,6 +69,9 @@ impl Case {
 /// Largest n at which the chain-equivalent (dense) computation is timed.
 const CHAIN_EQ_MAX_N: u32 = 4096;
 
+/// Largest n timed on a software adapter (llvmpipe emulates the GPU on the CPU cores).
+const SOFTWARE_ADAPTER_MAX_N: u32 = 4096;
+
 fn cases(quick: bool) -> Vec<Case> {
     let one = |n, validators, gpu_only| Case {
         n,
@@ -216,6 +219,12 @@ fn time_case(
     for (k, engine) in engines.iter_mut().enumerate() {
         if k == 0 && case.gpu_only {
             cells.push(Cell::Skipped("GPU only (n² work on the CPU)".into()));
+            continue;
+        }
+        if engine.is_software_adapter() && case.n > SOFTWARE_ADAPTER_MAX_N {
+            cells.push(Cell::Skipped(format!(
+                "software adapter: rows above n = {SOFTWARE_ADAPTER_MAX_N} left out"
+            )));
             continue;
         }
         let cell = match measure(policy, || run_engine(engine.as_mut(), snaps)) {

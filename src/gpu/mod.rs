@@ -134,6 +134,10 @@ impl GpuEngine {
 }
 
 impl Engine for GpuEngine {
+    fn is_software_adapter(&self) -> bool {
+        self.epoch.ctx.is_software()
+    }
+
     fn name(&self) -> String {
         format!("gpu ({})", self.epoch.ctx.describe())
     }
