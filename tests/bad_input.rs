@@ -187,10 +187,10 @@ fn scalars_outside_their_type() {
         (
             "alpha_sigmoid_steepness",
             json!(40000),
-            "40000 is not a i16",
+            "40000 is not an i16",
         ),
-        ("alpha_sigmoid_steepness", json!(-32769), "is not a i16"),
-        ("alpha_sigmoid_steepness", json!(0.5), "is not a i16"),
+        ("alpha_sigmoid_steepness", json!(-32769), "is not an i16"),
+        ("alpha_sigmoid_steepness", json!(0.5), "is not an i16"),
         ("bonds_moving_average", json!(-1), "-1 is not a u64"),
         ("tao_weight", json!(1.5), "1.5 is not a u64"),
         ("stake_threshold", json!("5"), "is not a u64"),

@@ -132,7 +132,18 @@ impl Reader<'_> {
             (None, Some(i)) => T::try_from(i).ok(),
             _ => None,
         };
-        fits.ok_or_else(|| self.err(field, uid, format!("{} is not a {type_name}", show(v))))
+        let article = if type_name.starts_with('i') {
+            "an"
+        } else {
+            "a"
+        };
+        fits.ok_or_else(|| {
+            self.err(
+                field,
+                uid,
+                format!("{} is not {article} {type_name}", show(v)),
+            )
+        })
     }
 
     fn u16_of(&self, v: &Value, field: &str, uid: Option<usize>) -> Result<u16, InputError> {
