@@ -4,35 +4,10 @@
 //   scan_rows:    exclusive scan of the counts (one workgroup)
 //   compact_rows: order-preserving copy       (one workgroup per row)
 
-@group(0) @binding(0) var<storage, read> params: Params;
-@group(0) @binding(1) var<storage, read> view: MatView;
-@group(0) @binding(2) var<storage, read> m_val: array<i64>;
-@group(0) @binding(3) var<storage, read> m_live: array<u32>;
-@group(0) @binding(4) var<storage, read> m_row_ptr: array<u32>;
-@group(0) @binding(5) var<storage, read> m_col: array<u32>;
-@group(0) @binding(6) var<storage, read> row_slot: array<u32>;
 @group(0) @binding(7) var<storage, read_write> row_offset: array<u32>;
 @group(0) @binding(8) var<storage, read_write> out_col: array<u32>;
 @group(0) @binding(9) var<storage, read_write> out_val: array<i64>;
 @group(0) @binding(10) var<storage, read_write> out_u16: array<u32>;
-
-
-struct RowRange {
-    begin: u32,
-    end: u32,
-    base: u32,
-}
-
-fn row_range(i: u32) -> RowRange {
-    if view.dense != 0u {
-        let s = row_slot[i];
-        if s == NONE {
-            return RowRange(0u, 0u, 0u);
-        }
-        return RowRange(s * params.n, s * params.n + params.n, s * params.n);
-    }
-    return RowRange(m_row_ptr[i], m_row_ptr[i + 1u], 0u);
-}
 
 @compute @workgroup_size(256)
 fn count_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
@@ -92,10 +67,7 @@ fn compact_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
         let rank = workgroup_scan(lid, live);
         if live != 0u {
             let at = out + rank - 1u;
-            var j = k - r.base;
-            if view.dense == 0u {
-                j = m_col[k];
-            }
+            let j = entry_col(k, r.base);
             out_col[at] = j;
             out_val[at] = m_val[k];
             out_u16[at] = fx_to_u16_proportion(m_val[k]);

@@ -7,6 +7,18 @@ use std::collections::HashMap;
 
 use super::{GpuContext, GpuError};
 
+/// A stage that walks matrix rows also gets shaders/matrix_rows.wgsl (its bindings 0–6).
+macro_rules! row_stage_source {
+    ($file:literal) => {
+        concat!(
+            include_str!("../../shaders/fixed.wgsl"),
+            include_str!("../../shaders/epoch_params.wgsl"),
+            include_str!("../../shaders/matrix_rows.wgsl"),
+            include_str!(concat!("../../shaders/", $file))
+        )
+    };
+}
+
 macro_rules! stage_source {
     ($file:literal) => {
         concat!(
@@ -31,9 +43,9 @@ pub const STAGES: &[(&str, &str)] = &[
     ("bonds_branch", stage_source!("bonds_branch.wgsl")),
     ("ema", stage_source!("ema.wgsl")),
     ("liquid_alpha", stage_source!("liquid_alpha.wgsl")),
-    ("dividends", stage_source!("dividends.wgsl")),
+    ("dividends", row_stage_source!("dividends.wgsl")),
     ("emission", stage_source!("emission.wgsl")),
-    ("compact", stage_source!("compact.wgsl")),
+    ("compact", row_stage_source!("compact.wgsl")),
 ];
 
 /// Parses and validates a stage's WGSL with naga (64-bit integers enabled).
