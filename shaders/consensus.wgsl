@@ -98,8 +98,45 @@ fn next_value(p: u32, cursor: ptr<function, u32>, end: u32) -> i64 {
     return v;
 }
 
-fn in_range(v: i64, lo: i64, hi: i64, has_lo: bool, has_hi: bool) -> bool {
-    return (!has_lo || v > lo) && (!has_hi || v < hi);
+// The partition search: the current list is {k : lo < v_k < hi} (each bound optional), in
+// validator order, and its stakes span [part_lo, part_hi].
+struct Search {
+    lo: i64,
+    hi: i64,
+    has_lo: bool,
+    has_hi: bool,
+    part_lo: i64,
+    part_hi: i64,
+    done: bool,
+    result: i64,
+}
+
+fn search_start(total: i64) -> Search {
+    return Search(0li, 0li, false, false, 0li, total, false, 0li);
+}
+
+fn search_contains(s: Search, v: i64) -> bool {
+    return (!s.has_lo || v > s.lo) && (!s.has_hi || v < s.hi);
+}
+
+// One round, as the chain decides it: keep the values below the pivot when the minority lies
+// below their stake, else those above when it lies at or above what precedes them, else stop
+// at the pivot.
+fn search_step(s: Search, minority: i64, pivot: i64, lo_stake: i64, hi_stake: i64, any_lo: bool, any_hi: bool) -> Search {
+    var next = s;
+    if minority < fx_add_sat(s.part_lo, lo_stake) && any_lo {
+        next.part_hi = fx_add_sat(s.part_lo, lo_stake);
+        next.hi = pivot;
+        next.has_hi = true;
+    } else if fx_sub_sat(s.part_hi, hi_stake) <= minority && any_hi {
+        next.part_lo = fx_sub_sat(s.part_hi, hi_stake);
+        next.lo = pivot;
+        next.has_lo = true;
+    } else {
+        next.done = true;
+        next.result = pivot;
+    }
+    return next;
 }
 
 // The chain's search for column j by one invocation, reading the column list on every pass
@@ -109,13 +146,7 @@ fn median_sequential(j: u32) -> i64 {
     let minority = scal[S_MINORITY];
     let col_begin = w_col_ptr[j];
     let col_end = w_col_ptr[j + 1u];
-    // The current list: values strictly between bound_lo and bound_hi.
-    var bound_lo = 0li;
-    var bound_hi = 0li;
-    var has_lo = false;
-    var has_hi = false;
-    var part_lo = 0li;
-    var part_hi = scal[S_MEDIAN_TOTAL];
+    var search = search_start(scal[S_MEDIAN_TOTAL]);
     var rounds = 0u;
     var result = 0li;
     loop {
@@ -123,7 +154,7 @@ fn median_sequential(j: u32) -> i64 {
         var len = 0u;
         var cur = col_begin;
         for (var p = 0u; p < count; p++) {
-            if in_range(next_value(p, &cur, col_end), bound_lo, bound_hi, has_lo, has_hi) {
+            if search_contains(search, next_value(p, &cur, col_end)) {
                 len += 1u;
             }
         }
@@ -138,7 +169,7 @@ fn median_sequential(j: u32) -> i64 {
         cur = col_begin;
         for (var p = 0u; p < count; p++) {
             let v = next_value(p, &cur, col_end);
-            if in_range(v, bound_lo, bound_hi, has_lo, has_hi) {
+            if search_contains(search, v) {
                 if seen == mid {
                     pivot = v;
                     break;
@@ -157,7 +188,7 @@ fn median_sequential(j: u32) -> i64 {
         cur = col_begin;
         for (var p = 0u; p < count; p++) {
             let v = next_value(p, &cur, col_end);
-            if in_range(v, bound_lo, bound_hi, has_lo, has_hi) {
+            if search_contains(search, v) {
                 if v < pivot {
                     lo_stake = fx_add_sat(lo_stake, median_stake[p]);
                     n_lo += 1u;
@@ -167,16 +198,9 @@ fn median_sequential(j: u32) -> i64 {
                 }
             }
         }
-        if minority < fx_add_sat(part_lo, lo_stake) && n_lo > 0u {
-            part_hi = fx_add_sat(part_lo, lo_stake);
-            bound_hi = pivot;
-            has_hi = true;
-        } else if fx_sub_sat(part_hi, hi_stake) <= minority && n_hi > 0u {
-            part_lo = fx_sub_sat(part_hi, hi_stake);
-            bound_lo = pivot;
-            has_lo = true;
-        } else {
-            result = pivot;
+        search = search_step(search, minority, pivot, lo_stake, hi_stake, n_lo > 0u, n_hi > 0u);
+        if search.done {
+            result = search.result;
             break;
         }
         rounds += 1u;
@@ -229,7 +253,7 @@ fn weighted_median(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
         return;
     }
     let minority = uniform_scal(lid, S_MINORITY);
-    var part_hi = uniform_scal(lid, S_MEDIAN_TOTAL);
+    let part_hi = uniform_scal(lid, S_MEDIAN_TOTAL);
     for (var p = lid; p < count; p += WG) {
         col_val[p] = 0li;
     }
@@ -249,17 +273,13 @@ fn weighted_median(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
     }
     workgroupBarrier();
 
-    var bound_lo = 0li;
-    var bound_hi = 0li;
-    var has_lo = false;
-    var has_hi = false;
-    var part_lo = 0li;
+    var search = search_start(part_hi);
     var rounds = 0u;
     var result = 0li;
     loop {
         var c = 0li;
         for (var p = lid; p < count; p += WG) {
-            if in_range(col_val[p], bound_lo, bound_hi, has_lo, has_hi) {
+            if search_contains(search, col_val[p]) {
                 c += 1li;
             }
         }
@@ -277,7 +297,7 @@ fn weighted_median(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
             var v = 0li;
             if p < count {
                 v = col_val[p];
-                if in_range(v, bound_lo, bound_hi, has_lo, has_hi) {
+                if search_contains(search, v) {
                     flag = 1u;
                 }
             }
@@ -299,7 +319,7 @@ fn weighted_median(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
         var hi_part = 0li;
         for (var p = lid; p < count; p += WG) {
             let v = col_val[p];
-            if in_range(v, bound_lo, bound_hi, has_lo, has_hi) {
+            if search_contains(search, v) {
                 if v < pivot {
                     lo_count += 1li;
                     lo_part = fx_add_sat(lo_part, median_stake[p]);
@@ -316,16 +336,9 @@ fn weighted_median(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
         // sequential sum.
         let lo_stake = workgroup_sat_sum(lid, lo_part);
         let hi_stake = workgroup_sat_sum(lid, hi_part);
-        if minority < fx_add_sat(part_lo, lo_stake) && n_lo > 0li {
-            part_hi = fx_add_sat(part_lo, lo_stake);
-            bound_hi = pivot;
-            has_hi = true;
-        } else if fx_sub_sat(part_hi, hi_stake) <= minority && n_hi > 0li {
-            part_lo = fx_sub_sat(part_hi, hi_stake);
-            bound_lo = pivot;
-            has_lo = true;
-        } else {
-            result = pivot;
+        search = search_step(search, minority, pivot, lo_stake, hi_stake, n_lo > 0li, n_hi > 0li);
+        if search.done {
+            result = search.result;
             break;
         }
         rounds += 1u;
