@@ -1,6 +1,8 @@
 //! Consensus: the stake-weighted median of each column over validators with active stake,
 //! implicit zeros included (`weighted_median_col_sparse`).
 
+use rayon::prelude::*;
+
 use crate::fixed::{normalize, wrapping_sum, SparseRow, I32F32, ZERO};
 
 /// `kappa / 65535` as I32F32 (safe division).
@@ -44,8 +46,9 @@ pub fn weighted_median_cols(
         }
     }
     let all: Vec<usize> = (0..stakes.len()).collect();
+    // Columns are independent: computed in parallel, collected in column order.
     columns
-        .iter()
+        .par_iter()
         .map(|values| weighted_median(&stakes, values, &all, minority, ZERO, total))
         .collect()
 }

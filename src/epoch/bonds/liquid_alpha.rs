@@ -1,6 +1,8 @@
 //! Liquid alpha: a per-entry EMA rate from a sigmoid of how far a validator's weight sits from
 //! consensus (Yuma 3 only).
 
+use rayon::prelude::*;
+
 use crate::fixed::{u16_proportion, Sparse, SparseRow, I32F32, ONE, ZERO};
 use substrate_fixed::transcendental::exp;
 
@@ -129,31 +131,34 @@ pub fn ema_liquid_alpha(
     p: &LiquidAlphaParams,
 ) -> Sparse {
     let n = consensus.len();
-    let mut alpha = vec![ZERO; n];
-    let mut decayed = vec![ZERO; n];
-    wb.iter()
+    // Rows are independent: computed in parallel (each worker with its own dense scratch
+    // rows), collected in row order.
+    wb.par_iter()
         .zip(bonds)
-        .map(|(w_row, b_row)| {
-            let cols = alphas_for_row(w_row, b_row, consensus, p);
-            for &(j, a) in &cols {
-                alpha[usize::from(j)] = a;
-                decayed[usize::from(j)] = ZERO;
-            }
-            for &(j, old) in b_row {
-                if cols.binary_search_by_key(&j, |&(c, _)| c).is_ok() {
-                    decayed[usize::from(j)] = ONE
-                        .saturating_sub(alpha[usize::from(j)])
-                        .saturating_mul(old);
+        .map_init(
+            || (vec![ZERO; n], vec![ZERO; n]),
+            |(alpha, decayed), (w_row, b_row)| {
+                let cols = alphas_for_row(w_row, b_row, consensus, p);
+                for &(j, a) in &cols {
+                    alpha[usize::from(j)] = a;
+                    decayed[usize::from(j)] = ZERO;
                 }
-            }
-            w_row
-                .iter()
-                .filter_map(|&(j, new)| {
-                    let (a, d) = (alpha[usize::from(j)], decayed[usize::from(j)]);
-                    let v = d.saturating_add(a.saturating_mul(new).max(ZERO)).min(ONE);
-                    (v > ZERO).then_some((j, v))
-                })
-                .collect()
-        })
+                for &(j, old) in b_row {
+                    if cols.binary_search_by_key(&j, |&(c, _)| c).is_ok() {
+                        decayed[usize::from(j)] = ONE
+                            .saturating_sub(alpha[usize::from(j)])
+                            .saturating_mul(old);
+                    }
+                }
+                w_row
+                    .iter()
+                    .filter_map(|&(j, new)| {
+                        let (a, d) = (alpha[usize::from(j)], decayed[usize::from(j)]);
+                        let v = d.saturating_add(a.saturating_mul(new).max(ZERO)).min(ONE);
+                        (v > ZERO).then_some((j, v))
+                    })
+                    .collect()
+            },
+        )
         .collect()
 }

@@ -4,6 +4,8 @@ pub mod liquid_alpha;
 pub mod yuma2;
 pub mod yuma3;
 
+use rayon::prelude::*;
+
 use crate::fixed::{Sparse, SparseRow, I32F32, I64F64, ONE, ZERO};
 
 /// `weights_for_bonds = w + p · (clipped − w)` with `p = bonds_penalty / 65535`.
@@ -31,7 +33,7 @@ pub fn weights_for_bonds(
         }
         d
     };
-    w.iter()
+    w.par_iter()
         .zip(clipped)
         .map(|(r1, r2)| {
             let (d1, d2) = (dense(r1), dense(r2));
@@ -92,7 +94,8 @@ pub fn alpha_wrapping(bonds_moving_average: u64) -> I32F32 {
 pub fn ema_fixed_alpha(new: &[SparseRow], old: &[SparseRow], alpha: I32F32) -> Sparse {
     let n = new.len();
     let keep = ONE.saturating_sub(alpha);
-    new.iter()
+    // Rows are independent: computed in parallel, collected in row order.
+    new.par_iter()
         .enumerate()
         .map(|(i, new_row)| {
             let mut acc = vec![ZERO; n];
