@@ -287,3 +287,29 @@ fn help_describes_inputs_and_outputs() {
         assert!(top.contains(word), "`yuma --help` lacks {word}:\n{top}");
     }
 }
+
+#[test]
+fn a_closed_output_pipe_ends_check_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yuma"))
+        .args(["check", "--backend", "cpu"])
+        .arg(common::goldens_dir().join("edge"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("yuma runs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("one line");
+    // The reader is dropped here: the pipe closes while `check` still has lines to print.
+    let out = child.wait_with_output().expect("yuma ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(first.starts_with("pass "), "first line: {first}");
+    assert!(
+        !stderr.contains("panicked"),
+        "a closed pipe must not panic: {stderr}"
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+}

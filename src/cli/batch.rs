@@ -201,22 +201,22 @@ struct Summary<'a> {
 impl Summary<'_> {
     fn print(&self) {
         let rate = |count: usize, t: Duration| count as f64 / t.as_secs_f64().max(1e-9);
-        println!(
+        say!(
             "{} inputs, outputs in {}",
             self.total,
             self.outdir.display()
         );
-        println!("  done     {}", self.done);
+        say!("  done     {}", self.done);
         if self.skipped > 0 {
-            println!("  skipped  {} (output exists; --resume)", self.skipped);
+            say!("  skipped  {} (output exists; --resume)", self.skipped);
         } else {
-            println!("  skipped  0");
+            say!("  skipped  0");
         }
-        println!("  failed   {}", self.failed.len());
+        say!("  failed   {}", self.failed.len());
         for (file, why) in &self.failed {
-            println!("    {}: {why}", file.display());
+            say!("    {}: {why}", file.display());
         }
-        println!(
+        say!(
             "{} epochs in {:.2} s: {:.1} epochs/s overall, {:.1} epochs/s in the {} engine",
             self.done,
             self.wall.as_secs_f64(),

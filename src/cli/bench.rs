@@ -255,22 +255,22 @@ fn time_case(
 
 fn print_preamble(names: &[String], p: Policy, quick: bool) {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!(
+    say!(
         "yuma bench{}: engines {}; {} CPU threads available",
         if quick { " --quick" } else { "" },
         names.join(", "),
         cpus
     );
-    println!(
+    say!(
         "per cell: median of up to {} runs after a warm-up (fewer after {:.1} s); time per epoch",
         p.reps,
         p.budget.as_secs_f64()
     );
-    println!(
+    say!(
         "chain-eq cpu = epoch::run_snapshot with a trace (dense n×n liquid alpha, every stage \
 serialized), n ≤ {CHAIN_EQ_MAX_N}; engines = Engine::run / run_many on parsed snapshots"
     );
-    println!();
+    say!();
 }
 
 fn format_time(t: Duration) -> String {
@@ -369,7 +369,7 @@ impl Table {
                 .zip(&width)
                 .map(|(c, &w)| format!("{c}{}", " ".repeat(w.saturating_sub(c.chars().count()))))
                 .collect();
-            println!("{}", cells.join("  ").trim_end());
+            say!("{}", cells.join("  ").trim_end());
         };
         line(&self.header);
         for r in &self.rows {

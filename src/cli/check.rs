@@ -123,27 +123,27 @@ pub fn run(a: CheckArgs) -> Result<(), CliError> {
             match outcome {
                 Ok(diffs) if diffs.is_empty() => {
                     passed += 1;
-                    println!("pass {label}{}", case.display());
+                    say!("pass {label}{}", case.display());
                 }
                 Ok(diffs) => {
                     failed += 1;
-                    println!(
+                    say!(
                         "FAIL {label}{} ({} differences)",
                         case.display(),
                         diffs.len()
                     );
                     for d in diffs.iter().take(a.show) {
-                        println!("    {d}");
+                        say!("    {d}");
                     }
                 }
                 Err(e) => {
                     failed += 1;
-                    println!("FAIL {label}{}: {e}", case.display());
+                    say!("FAIL {label}{}: {e}", case.display());
                 }
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    say!("{passed} passed, {failed} failed");
     if failed > 0 {
         return Err(CliError::failed(format!(
             "{failed} of {} cases failed",

@@ -18,7 +18,7 @@ pub struct InfoArgs {}
 pub fn run(_: InfoArgs) -> Result<(), CliError> {
     let adapters = list_adapters();
     if adapters.is_empty() {
-        println!(
+        say!(
             "no GPU adapter found: the GPU backend is unavailable; --backend cpu (and auto) use the exact CPU reference.\n\
              For a software adapter: apt-get install -y mesa-vulkan-drivers libvulkan1"
         );
@@ -32,11 +32,11 @@ pub fn run(_: InfoArgs) -> Result<(), CliError> {
             wgpu::DeviceType::VirtualGpu => "virtual GPU",
             wgpu::DeviceType::Other => "other",
         };
-        println!("adapter {i}: {}", a.name);
-        println!("  type: {kind}");
-        println!("  backend: {:?}", a.backend);
-        println!("  driver: {}", a.driver);
-        println!(
+        say!("adapter {i}: {}", a.name);
+        say!("  type: {kind}");
+        say!("  backend: {:?}", a.backend);
+        say!("  driver: {}", a.driver);
+        say!(
             "  64-bit shader integers: {}",
             if a.shader_int64 {
                 "yes"
@@ -44,21 +44,21 @@ pub fn run(_: InfoArgs) -> Result<(), CliError> {
                 "NO (the exact kernels cannot run here)"
             }
         );
-        println!(
+        say!(
             "  max_storage_buffer_binding_size: {} bytes",
             a.limits.max_storage_buffer_binding_size
         );
-        println!("  max_buffer_size: {} bytes", a.limits.max_buffer_size);
-        println!(
+        say!("  max_buffer_size: {} bytes", a.limits.max_buffer_size);
+        say!(
             "  max_compute_workgroups_per_dimension: {}",
             a.limits.max_compute_workgroups_per_dimension
         );
-        println!(
+        say!(
             "  max_storage_buffers_per_shader_stage: {}",
             a.limits.max_storage_buffers_per_shader_stage
         );
         let cells = a.limits.max_storage_buffer_binding_size / 8;
-        println!(
+        say!(
             "  largest bond-side dense matrix (rows holding weights or bonds × n, 8 bytes a cell): {cells} cells"
         );
     }

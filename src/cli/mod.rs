@@ -1,5 +1,16 @@
 //! `yuma` subcommands. Each one parses its arguments here and calls into the library.
 
+/// `println!` for command output: a closed pipe (`yuma check … | head`) ends the program
+/// quietly instead of panicking.
+macro_rules! say {
+    () => {
+        $crate::cli::say_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::say_line(format_args!($($arg)*))
+    };
+}
+
 mod backend;
 mod batch;
 mod bench;
@@ -118,6 +129,16 @@ fn quiet_wsi_probe() {
                 let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
             }
             std::env::set_var("XDG_RUNTIME_DIR", &dir);
+        }
+    }
+}
+
+/// Writes one line to standard output (see `say!`).
+pub fn say_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
         }
     }
 }

@@ -202,18 +202,18 @@ results --check compares with (choose another OUTDIR)",
             match verdict {
                 Ok(diffs) if diffs.is_empty() => {
                     passed += 1;
-                    println!("pass {name}");
+                    say!("pass {name}");
                 }
                 Ok(diffs) => {
                     failed += 1;
-                    println!("FAIL {name} ({} differences)", diffs.len());
+                    say!("FAIL {name} ({} differences)", diffs.len());
                     for d in diffs.iter().take(a.show) {
-                        println!("    {d}");
+                        say!("    {d}");
                     }
                 }
                 Err(e) => {
                     failed += 1;
-                    println!("FAIL {name}: {e}");
+                    say!("FAIL {name}: {e}");
                 }
             }
         }
@@ -224,7 +224,7 @@ results --check compares with (choose another OUTDIR)",
         eprintln!("{} epochs written to {}", folders.len(), out.display());
     }
     if a.check {
-        println!("{passed} passed, {failed} failed");
+        say!("{passed} passed, {failed} failed");
         if failed > 0 {
             return Err(CliError::failed(format!(
                 "{failed} of {} epochs failed",
