@@ -81,9 +81,11 @@ pub fn run(a: CheckArgs) -> Result<(), CliError> {
         cases.extend(find_snapshots(root)?);
     }
     if cases.is_empty() {
-        return Err(CliError::new(
-            "no snapshot.json found under the given paths",
-        ));
+        let paths: Vec<String> = a.cases.iter().map(|p| p.display().to_string()).collect();
+        return Err(CliError::new(format!(
+            "no snapshot.json found under {}",
+            paths.join(", ")
+        )));
     }
     let mut engines: Vec<Box<dyn Engine>> = match a.backend {
         CheckBackend::Auto => vec![make_engine(Backend::Auto)?],

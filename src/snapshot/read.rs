@@ -206,10 +206,19 @@ impl Reader<'_> {
                 .map(|(k, e)| {
                     let at = format!("{field}[{uid}][{k}]");
                     match e.as_array().map(Vec::as_slice) {
-                        Some([j, w]) => Ok((
-                            self.u16_of(j, &at, Some(uid))?,
-                            self.u16_of(w, &at, Some(uid))?,
-                        )),
+                        Some([j, w]) => {
+                            // Which half is wrong: the row is uid's, the pair names another uid.
+                            let part = |what: &'static str| {
+                                move |mut e: InputError| {
+                                    e.message = format!("{what} {}", e.message);
+                                    e
+                                }
+                            };
+                            Ok((
+                                self.u16_of(j, &at, Some(uid)).map_err(part("target uid"))?,
+                                self.u16_of(w, &at, Some(uid)).map_err(part("value"))?,
+                            ))
+                        }
                         _ => Err(self.err(
                             &at,
                             Some(uid),
