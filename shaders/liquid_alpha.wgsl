@@ -28,6 +28,7 @@
 @group(0) @binding(16) var<storage, read_write> o_live: array<u32>;
 @group(0) @binding(17) var<storage, read> scal: array<i64>;
 @group(0) @binding(18) var<storage, read> b_distinct: array<u32>;
+@group(0) @binding(19) var<storage, read_write> merged_w: array<i64>;
 
 const ONE: i64 = 4294967296li;
 const HALF: i64 = 2147483648li;
@@ -79,9 +80,12 @@ fn merged_weight(cursor: ptr<function, u32>, end: u32, j: u32) -> i64 {
     return 0li;
 }
 
-// One thread per slot row: α at the row's columns, into the dense slot row.
+// One thread per slot row: the forward merge of the W_b row and the bond row, recording at
+// each of the row's columns the weight (`merged_w`) and the bond (`decayed`, free until
+// ema_liquid) the chain's merge reads there. Only the merge is sequential; α follows in
+// parallel (liquid_alpha).
 @compute @workgroup_size(64)
-fn liquid_alpha(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+fn liquid_merge(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let s = gid.x + gid.y * nwg.x * 64u;
     if s >= params.n_slots || scal[S_LIQUID] == 0li {
         return;
@@ -94,8 +98,8 @@ fn liquid_alpha(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
     if view.dense != 0u {
         for (var j = 0u; j < n; j++) {
             if m_live[base + j] != 0u {
-                let b = merged_bond(&bc, b_end, j);
-                alpha_dense[base + j] = alpha_sigmoid(consensus[j], m_val[base + j], b);
+                merged_w[base + j] = m_val[base + j];
+                decayed[base + j] = merged_bond(&bc, b_end, j);
             }
         }
         return;
@@ -109,9 +113,37 @@ fn liquid_alpha(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
             continue;
         }
         last = j;
-        let w = merged_weight(&wc, w_end, j);
-        let b = merged_bond(&bc, b_end, j);
-        alpha_dense[base + j] = alpha_sigmoid(consensus[j], w, b);
+        merged_w[base + j] = merged_weight(&wc, w_end, j);
+        decayed[base + j] = merged_bond(&bc, b_end, j);
+    }
+}
+
+// One workgroup per slot row: α at each live W_b entry's column, from what the merge read there
+// (repeated columns write the same value).
+@compute @workgroup_size(256)
+fn liquid_alpha(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let s = group_index(wid, nwg);
+    let lid = lid3.x;
+    if s >= params.n_slots || scal[S_LIQUID] == 0li {
+        return;
+    }
+    let n = params.n;
+    let base = s * n;
+    let r = slot_rows[s];
+    var begin = base;
+    var end = base + n;
+    if view.dense == 0u {
+        begin = m_row_ptr[r];
+        end = m_row_ptr[r + 1u];
+    }
+    for (var k = begin + lid; k < end; k += WG) {
+        if m_live[k] != 0u {
+            var j = k - base;
+            if view.dense == 0u {
+                j = m_col[k];
+            }
+            alpha_dense[base + j] = alpha_sigmoid(consensus[j], merged_w[base + j], decayed[base + j]);
+        }
     }
 }
 

@@ -195,14 +195,23 @@ impl GpuEpoch {
                 (16, ema.live),
                 (17, "scal"),
                 (18, "b_distinct"),
+                (19, "merged_w"),
             ];
+            self.dispatch(
+                pool,
+                e,
+                "liquid_alpha",
+                "liquid_merge",
+                &binds,
+                Launch::Items64(slots),
+            )?;
             self.dispatch(
                 pool,
                 e,
                 "liquid_alpha",
                 "liquid_alpha",
                 &binds,
-                Launch::Items64(slots),
+                Launch::Groups(slots),
             )?;
             self.dispatch(
                 pool,

@@ -111,6 +111,7 @@ impl GpuEpoch {
             ("wb_live", when(interpolated, 4 * dense)),
             ("scratch", when(interpolated || liquid, 8 * dense)),
             ("alpha_dense", when(liquid, 8 * dense)),
+            ("merged_w", when(liquid, 8 * dense)),
             ("delta_val", when(!h.yuma3_enabled, 8 * wide)),
             ("ema_val", 8 * wide),
             ("ema_live", 4 * wide),
