@@ -63,6 +63,13 @@ fn every_kernel_matches_its_cpu_twin_on_awkward_sizes() {
             if n > 1000 {
                 // The CPU trace of liquid alpha is a dense n×n matrix; keep this size cheap.
                 s.hyperparams.liquid_alpha_enabled = false;
+                // At most 900 validators: the software adapter refuses more (see
+                // `software_limits`); the kernel for more is checked by the test below.
+                let mut kept = 0;
+                for p in s.validator_permit.iter_mut() {
+                    kept += usize::from(*p);
+                    *p &= kept <= 900;
+                }
             }
             let m = &s.mechanisms[0];
             let mut cpu = Trace::default();
@@ -88,4 +95,39 @@ fn every_kernel_matches_its_cpu_twin_on_awkward_sizes() {
         }
     }
     eprintln!("{checked} snapshots: every stage equal");
+}
+
+/// More than 1,024 validators: on a hardware GPU the thread-per-column consensus kernel runs and
+/// must equal the CPU; on the software adapter the epoch is refused with a clear error, never
+/// computed wrong.
+#[test]
+fn many_validators_are_exact_or_refused() {
+    let Some(mut gpu) = common::gpu::gpu_engine("many_validators_are_exact_or_refused") else {
+        return;
+    };
+    let mut s = yuma::gen::generate(&yuma::gen::GenParams::new(
+        2048,
+        1400,
+        7,
+        yuma::gen::Mode::Yuma2,
+    ))
+    .expect("valid");
+    s.hyperparams.max_allowed_validators = 2048;
+    let cpu = yuma::epoch::run_snapshot(&s, None);
+    match gpu.run_snapshot(&s) {
+        Ok(got) => {
+            let diffs = yuma::compare::compare(&cpu, &got);
+            assert!(diffs.is_empty(), "first difference: {}", diffs[0]);
+        }
+        Err(e) => {
+            assert!(
+                gpu.context().is_software(),
+                "a hardware GPU must compute it: {e}"
+            );
+            assert!(
+                e.to_string().contains("validators"),
+                "the refusal says why: {e}"
+            );
+        }
+    }
 }

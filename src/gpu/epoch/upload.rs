@@ -13,6 +13,9 @@ impl GpuEpoch {
     ) -> Result<Job, GpuError> {
         let n = s.len();
         lay.repack(&m.weights, &m.bonds, n);
+        if ctx.is_software() {
+            software_limits(s, m, &lay)?;
+        }
         let slots = lay.slot_rows.len();
         let p = EpochParams::new(s, rao, lay.weights.nnz(), lay.bonds.nnz(), slots);
         pool.upload(ctx, "params", &[p])?;
@@ -138,4 +141,37 @@ impl GpuEpoch {
             },
         })
     }
+}
+
+/// Mesa's software adapter (llvmpipe) ends any shader invocation after 65,535 loop iterations in
+/// total, silently. Two kernels can loop that long in one invocation: the weighted median with
+/// more validators than fit in workgroup memory (one invocation walks a whole column per round),
+/// and the liquid-alpha merge of a very long row. Such epochs are refused there, never computed
+/// wrong; a hardware GPU has no such limit.
+fn software_limits(s: &Snapshot, m: &MechanismInput, lay: &EpochLayout) -> Result<(), GpuError> {
+    const MAX_VALIDATORS: usize = 1024;
+    const MAX_ROW: u32 = 30_000;
+    let h = &s.hyperparams;
+    let old = old_permits(&s.validator_permit, s.owner_in_range());
+    let inactive = crate::epoch::stake::inactive(&m.last_update, h.activity_cutoff, s.block);
+    let validators = (0..s.len())
+        .filter(|&i| old[i] && !inactive[i] && (s.alpha_stake[i] > 0 || s.tao_stake[i] > 0))
+        .count();
+    if validators > MAX_VALIDATORS {
+        return Err(GpuError::TooLarge(format!(
+            "{validators} active validators: past {MAX_VALIDATORS} the consensus kernel loops longer per \
+             invocation than the software adapter (llvmpipe) allows (65,535 iterations); use a hardware GPU or \
+             --backend cpu"
+        )));
+    }
+    let longest = |rp: &[u32]| rp.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+    let row = longest(&lay.weights.row_ptr).max(longest(&lay.bonds.row_ptr));
+    if h.yuma3_enabled && h.liquid_alpha_enabled && row > MAX_ROW {
+        return Err(GpuError::TooLarge(format!(
+            "a row of {row} weight or bond entries: past {MAX_ROW} the liquid-alpha merge loops longer per \
+             invocation than the software adapter (llvmpipe) allows (65,535 iterations); use a hardware GPU or \
+             --backend cpu"
+        )));
+    }
+    Ok(())
 }
