@@ -293,10 +293,11 @@ fn gpu_host_packing(c: &mut Criterion) {
     for (n, v) in cpu_sizes() {
         let s = subnet(n, v, 1, Mode::Yuma3LiquidAlpha);
         let m = &s.mechanisms[0];
+        let mut lay = EpochLayout::default();
         group.bench_with_input(
             BenchmarkId::new("layout", format!("n{n}_v{v}")),
             &s,
-            |b, s| b.iter(|| EpochLayout::new(black_box(&m.weights), &m.bonds, s.len())),
+            |b, s| b.iter(|| lay.repack(black_box(&m.weights), &m.bonds, s.len())),
         );
     }
     group.finish();
