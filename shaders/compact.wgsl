@@ -32,9 +32,9 @@ fn count_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
 fn scan_rows(@builtin(local_invocation_id) lid3: vec3<u32>) {
     let lid = lid3.x;
     let n = params.n;
-    let chunk = (n + WG - 1u) / WG;
-    let begin = min(lid * chunk, n);
-    let end = min(begin + chunk, n);
+    let share = contiguous_chunk(lid, n);
+    let begin = share.x;
+    let end = share.y;
     var c = 0u;
     for (var i = begin; i < end; i++) {
         c += row_offset[i + 1u];

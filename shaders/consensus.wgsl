@@ -28,9 +28,9 @@
 fn median_stakes(@builtin(local_invocation_id) lid3: vec3<u32>) {
     let lid = lid3.x;
     let n = params.n;
-    let chunk = (n + WG - 1u) / WG;
-    let begin = min(lid * chunk, n);
-    let end = min(begin + chunk, n);
+    let share = contiguous_chunk(lid, n);
+    let begin = share.x;
+    let end = share.y;
     var c = 0u;
     for (var i = begin; i < end; i++) {
         if active_stake[i] > 0li {

@@ -49,13 +49,19 @@ const S_N_VALIDATORS: u32 = 2u;
 const S_MINORITY: u32 = 3u;
 const S_MEDIAN_TOTAL: u32 = 4u;
 const S_LIQUID: u32 = 6u;     // 1 when liquid alpha applies to this epoch
-const S_COUNT: u32 = 8u;
-
 // The total of the last workgroup_scan, workgroup-uniform; the scan scratch is free again after.
 fn workgroup_scan_total() -> u32 {
     let total = workgroupUniformLoad(&wg_scan[WG - 1u]);
     workgroupBarrier();
     return total;
+}
+
+// The contiguous share [x, y) of 0..n that invocation `lid` of a single workgroup walks when
+// the order across invocations matters (compactions and scans).
+fn contiguous_chunk(lid: u32, n: u32) -> vec2<u32> {
+    let chunk = (n + WG - 1u) / WG;
+    let begin = min(lid * chunk, n);
+    return vec2<u32>(begin, min(begin + chunk, n));
 }
 
 // The index of this invocation over a 1-D problem dispatched as a 2-D grid of workgroups.
