@@ -12,5 +12,6 @@ pub mod gen;
 pub mod gpu;
 pub mod json;
 pub mod output;
+pub mod recorded;
 pub mod replay;
 pub mod snapshot;
