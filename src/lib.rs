@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod engine;
 pub mod epoch;
+pub mod explain;
 pub mod fixed;
 pub mod gen;
 pub mod gpu;
@@ -15,3 +16,4 @@ pub mod output;
 pub mod recorded;
 pub mod replay;
 pub mod snapshot;
+pub mod validate;

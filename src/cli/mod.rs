@@ -16,9 +16,12 @@ mod batch;
 mod bench;
 mod check;
 mod epoch;
+mod explain;
 mod gen;
 mod info;
+mod progress;
 mod replay;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -42,6 +45,14 @@ impl CliError {
         CliError {
             message: message.into(),
             code: 1,
+        }
+    }
+
+    /// A failure with a chosen exit status (`yuma validate`: 1 = mismatch, 2 = error).
+    pub fn with_code(message: impl Into<String>, code: i32) -> Self {
+        CliError {
+            message: message.into(),
+            code,
         }
     }
 
@@ -84,6 +95,8 @@ enum Command {
     Replay(replay::ReplayArgs),
     Batch(batch::BatchArgs),
     Bench(bench::BenchArgs),
+    Validate(validate::ValidateArgs),
+    Explain(explain::ExplainArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -97,6 +110,8 @@ pub fn run() -> Result<(), CliError> {
         Command::Replay(a) => replay::run(a),
         Command::Batch(a) => batch::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Validate(a) => validate::run(a),
+        Command::Explain(a) => explain::run(a),
     }
 }
 
