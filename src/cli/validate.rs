@@ -83,6 +83,12 @@ pub fn find_pairs(root: &Path) -> Result<Vec<PathBuf>, CliError> {
     Ok(found)
 }
 
+/// Two paths, neither a folder: the `SNAPSHOT RECORDED` form (a missing file is then reported
+/// by name when it is read).
+fn is_pair(inputs: &[PathBuf]) -> bool {
+    inputs.len() == 2 && inputs.iter().all(|p| !p.is_dir())
+}
+
 fn pairs_of(inputs: &[PathBuf]) -> Result<Vec<Pair>, CliError> {
     let usage = || {
         CliError::with_code(
@@ -90,7 +96,7 @@ fn pairs_of(inputs: &[PathBuf]) -> Result<Vec<Pair>, CliError> {
             EXIT_ERROR,
         )
     };
-    if inputs.len() == 2 && inputs.iter().all(|p| p.is_file()) {
+    if is_pair(inputs) {
         return Ok(vec![Pair {
             snapshot: inputs[0].clone(),
             recorded: inputs[1].clone(),
@@ -212,7 +218,7 @@ fn failing_detail(r: &Report, show: usize) {
 pub fn run(a: ValidateArgs) -> Result<(), CliError> {
     let pairs = pairs_of(&a.inputs)?;
     let mut engine = make_engine(a.backend).map_err(|e| CliError::with_code(e.to_string(), EXIT_ERROR))?;
-    let single = pairs.len() == 1 && a.inputs.len() == 2 && a.inputs[0].is_file();
+    let single = is_pair(&a.inputs);
     let bar = progress_bar(pairs.len() as u64, "folders");
     let outcomes = validate_all(&pairs, engine.as_mut(), |o| {
         if !single {
