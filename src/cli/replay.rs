@@ -12,7 +12,7 @@ use yuma::engine::Engine;
 use yuma::json::Compact;
 use yuma::output::{read_epoch, result_json, EpochResult};
 use yuma::recorded::read_recorded;
-use yuma::replay::{carry_into, epoch_name, natural_cmp, next_snapshot};
+use yuma::replay::{carry_into, epoch_name, next_snapshot, sequence_folders};
 use yuma::snapshot::{read_snapshot, write_snapshot, Snapshot};
 use yuma::validate::validate;
 
@@ -136,27 +136,6 @@ and epoch.json); --epochs has nothing to compare with",
     Ok(())
 }
 
-/// The epoch folders of a sequence: subfolders holding snapshot.json, in natural order.
-fn epoch_folders(dir: &Path) -> Result<Vec<(String, PathBuf)>, CliError> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?;
-    let mut folders = Vec::new();
-    for entry in entries {
-        let path = entry
-            .map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?
-            .path();
-        if path.join("snapshot.json").is_file() {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            folders.push((name, path));
-        }
-    }
-    folders.sort_by(|x, y| natural_cmp(&x.0, &y.0));
-    Ok(folders)
-}
-
 /// A sequence folder, each epoch chained to the one yuma computed before it.
 fn sequence(a: &ReplayArgs, engine: &mut dyn Engine) -> Result<(), CliError> {
     if !a.input.is_dir() {
@@ -175,7 +154,7 @@ results --check compares with (choose another OUTDIR)",
             )));
         }
     }
-    let folders = epoch_folders(&a.input)?;
+    let folders = sequence_folders(&a.input).map_err(CliError::new)?;
     if folders.is_empty() {
         let hint = if a.input.join("snapshot.json").is_file() {
             format!(
