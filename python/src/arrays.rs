@@ -107,12 +107,24 @@ pub fn csr_rows(obj: &Bound<'_, PyAny>, field: &str, n: usize) -> PyResult<Vec<V
             obj.get_item(k)
         }
     };
-    let err = |msg: String| snapshot_error(py, &format!("{ARRAYS}: field `{field}`: {msg}"), ARRAYS, field, None);
+    let err = |msg: String| {
+        snapshot_error(
+            py,
+            &format!("{ARRAYS}: field `{field}`: {msg}"),
+            ARRAYS,
+            field,
+            None,
+        )
+    };
     let indptr = u64_vec(&part("indptr", 0)?, &format!("{field}.indptr"))?;
     let indices = u64_vec(&part("indices", 1)?, &format!("{field}.indices"))?;
     let data = u64_vec(&part("data", 2)?, &format!("{field}.data"))?;
     if indptr.len() != n + 1 {
-        return Err(err(format!("indptr has {} entries, expected n + 1 = {}", indptr.len(), n + 1)));
+        return Err(err(format!(
+            "indptr has {} entries, expected n + 1 = {}",
+            indptr.len(),
+            n + 1
+        )));
     }
     if indices.len() != data.len() {
         return Err(err(format!(
@@ -124,7 +136,10 @@ pub fn csr_rows(obj: &Bound<'_, PyAny>, field: &str, n: usize) -> PyResult<Vec<V
     let mut rows = Vec::with_capacity(n);
     for uid in 0..n {
         let (a, b) = (indptr[uid], indptr[uid + 1]);
-        let (a, b) = (usize::try_from(a).unwrap_or(usize::MAX), usize::try_from(b).unwrap_or(usize::MAX));
+        let (a, b) = (
+            usize::try_from(a).unwrap_or(usize::MAX),
+            usize::try_from(b).unwrap_or(usize::MAX),
+        );
         if a > b || b > data.len() {
             return Err(err(format!(
                 "indptr[{uid}..{}] = {a}..{b} is not a range of the {} entries",
@@ -132,7 +147,13 @@ pub fn csr_rows(obj: &Bound<'_, PyAny>, field: &str, n: usize) -> PyResult<Vec<V
                 data.len()
             )));
         }
-        rows.push(indices[a..b].iter().copied().zip(data[a..b].iter().copied()).collect());
+        rows.push(
+            indices[a..b]
+                .iter()
+                .copied()
+                .zip(data[a..b].iter().copied())
+                .collect(),
+        );
     }
     Ok(rows)
 }

@@ -32,6 +32,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(plan_batch, m)?)?;
     m.add_function(wrap_pyfunction!(run_batch_jobs, m)?)?;
     m.add_function(wrap_pyfunction!(validation_pairs, m)?)?;
+    m.add_function(wrap_pyfunction!(time_epoch, m)?)?;
     Ok(())
 }
 
@@ -76,8 +77,7 @@ fn gen(
 fn check<'py>(py: Python<'py>, paths: Vec<PathBuf>, backend: &str) -> PyResult<Bound<'py, PyDict>> {
     let mut cases = Vec::new();
     for p in &paths {
-        let (jobs, _) = plan(std::slice::from_ref(p), Path::new("/"))
-            .map_err(yuma_error)?;
+        let (jobs, _) = plan(std::slice::from_ref(p), Path::new("/")).map_err(yuma_error)?;
         cases.extend(
             jobs.into_iter()
                 .map(|j| j.input)
@@ -85,7 +85,9 @@ fn check<'py>(py: Python<'py>, paths: Vec<PathBuf>, backend: &str) -> PyResult<B
         );
     }
     if cases.is_empty() {
-        return Err(yuma_error("check: no snapshot.json found below the given paths"));
+        return Err(yuma_error(
+            "check: no snapshot.json found below the given paths",
+        ));
     }
     let verdicts: Vec<(String, Result<Vec<String>, String>)> = py
         .detach(|| {
@@ -96,9 +98,13 @@ fn check<'py>(py: Python<'py>, paths: Vec<PathBuf>, backend: &str) -> PyResult<B
                         let dir = snap.parent().unwrap_or(Path::new("."));
                         let verdict = (|| {
                             let s = read_snapshot(snap).map_err(|e| e.to_string())?;
-                            let expected = read_epoch(&dir.join("epoch.json")).map_err(|e| e.to_string())?;
+                            let expected =
+                                read_epoch(&dir.join("epoch.json")).map_err(|e| e.to_string())?;
                             let got = engine.run(&s).map_err(|e| e.to_string())?;
-                            Ok(compare(&expected, &got).iter().map(ToString::to_string).collect())
+                            Ok(compare(&expected, &got)
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect())
                         })();
                         (dir.display().to_string(), verdict)
                     })
@@ -143,29 +149,45 @@ fn validate<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let mut pairs: Vec<Pair> = Vec::new();
     let mut given: Option<yuma::snapshot::Snapshot> = None;
-    let first_is_snapshot = inputs.first().is_some_and(|x| x.is_instance_of::<Snapshot>());
+    let first_is_snapshot = inputs
+        .first()
+        .is_some_and(|x| x.is_instance_of::<Snapshot>());
     let paths = |xs: &[Bound<'py, PyAny>]| -> PyResult<Vec<PathBuf>> {
         xs.iter().map(|x| x.extract::<PathBuf>()).collect()
     };
     if first_is_snapshot {
         if inputs.len() != 2 {
-            return Err(yuma_error("validate(snapshot, recorded): give the recorded file after the Snapshot"));
+            return Err(yuma_error(
+                "validate(snapshot, recorded): give the recorded file after the Snapshot",
+            ));
         }
         given = Some(inputs[0].cast::<Snapshot>()?.get().inner.clone());
         let rec: PathBuf = inputs[1].extract()?;
-        pairs.push(Pair { snapshot: PathBuf::from("<snapshot>"), recorded: rec });
+        pairs.push(Pair {
+            snapshot: PathBuf::from("<snapshot>"),
+            recorded: rec,
+        });
     } else {
         let ps = paths(&inputs)?;
         if ps.len() == 2 && ps.iter().all(|p| !p.is_dir()) {
-            pairs.push(Pair { snapshot: ps[0].clone(), recorded: ps[1].clone() });
+            pairs.push(Pair {
+                snapshot: ps[0].clone(),
+                recorded: ps[1].clone(),
+            });
         } else {
             for p in &ps {
                 if !p.is_dir() {
-                    return Err(yuma_error(format!("{}: not a folder (give SNAPSHOT, RECORDED or folders)", p.display())));
+                    return Err(yuma_error(format!(
+                        "{}: not a folder (give SNAPSHOT, RECORDED or folders)",
+                        p.display()
+                    )));
                 }
                 let found = find_pairs(p).map_err(yuma_error)?;
                 if found.is_empty() {
-                    return Err(yuma_error(format!("{}: no folder below it holds both snapshot.json and recorded.json", p.display())));
+                    return Err(yuma_error(format!(
+                        "{}: no folder below it holds both snapshot.json and recorded.json",
+                        p.display()
+                    )));
                 }
                 pairs.extend(found);
             }
@@ -177,12 +199,10 @@ fn validate<'py>(
                 let outcomes = match &given {
                     Some(s) => {
                         let rec = &pairs[0].recorded;
-                        let result = read_recorded(rec)
-                            .map_err(|e| e.to_string())
-                            .and_then(|r| {
-                                let got = engine.run(s).map_err(|e| e.to_string())?;
-                                yuma::validate::validate(&got, &r).map_err(|e| e.to_string())
-                            });
+                        let result = read_recorded(rec).map_err(|e| e.to_string()).and_then(|r| {
+                            let got = engine.run(s).map_err(|e| e.to_string())?;
+                            yuma::validate::validate(&got, &r).map_err(|e| e.to_string())
+                        });
                         vec![FolderOutcome {
                             snapshot: "<snapshot>".into(),
                             recorded: rec.display().to_string(),
@@ -195,14 +215,25 @@ fn validate<'py>(
             })
         })
         .map_err(yuma_error)?;
-    loads(py, &report_json(&ReportDocument { backend: name, outcomes }))
+    loads(
+        py,
+        &report_json(&ReportDocument {
+            backend: name,
+            outcomes,
+        }),
+    )
 }
 
 /// `yuma explain` as a function: uid `uid`'s path through the epoch, as the yuma-explain/1
 /// document in plain Python values.
 #[pyfunction]
 #[pyo3(signature = (snapshot, uid, mechanism=0))]
-fn explain<'py>(py: Python<'py>, snapshot: &Snapshot, uid: u16, mechanism: usize) -> PyResult<Bound<'py, PyAny>> {
+fn explain<'py>(
+    py: Python<'py>,
+    snapshot: &Snapshot,
+    uid: u16,
+    mechanism: usize,
+) -> PyResult<Bound<'py, PyAny>> {
     let s = &snapshot.inner;
     let e = py
         .detach(|| yuma::explain::explain(s, uid, mechanism))
@@ -224,7 +255,9 @@ fn replay(
 ) -> PyResult<Vec<Epoch>> {
     let write = |name: &str, r: &EpochResult| -> Result<(), String> {
         match &out_dir {
-            Some(o) => yuma::jobs::write_atomic(&o.join(name).join("epoch.json"), &result_json(r, false)),
+            Some(o) => {
+                yuma::jobs::write_atomic(&o.join(name).join("epoch.json"), &result_json(r, false))
+            }
             None => Ok(()),
         }
     };
@@ -255,7 +288,10 @@ fn replay(
         let dir: PathBuf = input.extract()?;
         let folders = sequence_folders(&dir).map_err(yuma_error)?;
         if folders.is_empty() {
-            return Err(yuma_error(format!("{}: no epoch folders with a snapshot.json (give epochs=K for one snapshot)", dir.display())));
+            return Err(yuma_error(format!(
+                "{}: no epoch folders with a snapshot.json (give epochs=K for one snapshot)",
+                dir.display()
+            )));
         }
         py.detach(|| {
             with_engine(backend, |engine| -> Result<Vec<EpochResult>, String> {
@@ -289,7 +325,11 @@ fn summary<'py>(
     let failed: Vec<(String, String)> = jobs
         .iter()
         .zip(outcomes)
-        .filter_map(|(j, o)| o.as_ref().err().map(|e| (j.input.display().to_string(), e.clone())))
+        .filter_map(|(j, o)| {
+            o.as_ref()
+                .err()
+                .map(|e| (j.input.display().to_string(), e.clone()))
+        })
         .collect();
     d.set_item("done", outcomes.len() - failed.len())?;
     d.set_item("failed", failed)?;
@@ -321,7 +361,11 @@ fn batch<'py>(
     chunk: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     let jobs = planned(&inputs, &out_dir, shard)?;
-    let (todo, skipped) = if resume { pending(jobs) } else { (jobs, Vec::new()) };
+    let (todo, skipped) = if resume {
+        pending(jobs)
+    } else {
+        (jobs, Vec::new())
+    };
     let outcomes = py
         .detach(|| with_engine(backend, |engine| run_jobs(&todo, engine, chunk, |_| {})))
         .map_err(yuma_error)?;
@@ -340,8 +384,15 @@ fn plan_batch(
     resume: bool,
 ) -> PyResult<(Vec<(PathBuf, PathBuf)>, usize)> {
     let jobs = planned(&inputs, &out_dir, shard)?;
-    let (todo, skipped) = if resume { pending(jobs) } else { (jobs, Vec::new()) };
-    Ok((todo.into_iter().map(|j| (j.input, j.output)).collect(), skipped.len()))
+    let (todo, skipped) = if resume {
+        pending(jobs)
+    } else {
+        (jobs, Vec::new())
+    };
+    Ok((
+        todo.into_iter().map(|j| (j.input, j.output)).collect(),
+        skipped.len(),
+    ))
 }
 
 /// Computes the given `(input, output)` jobs (a chunk of a plan) and writes each output
@@ -357,7 +408,11 @@ fn run_batch_jobs(
 ) -> PyResult<Vec<Option<String>>> {
     let all: Vec<Job> = jobs
         .into_iter()
-        .map(|(input, output)| Job { input, output, bytes: 0 })
+        .map(|(input, output)| Job {
+            input,
+            output,
+            bytes: 0,
+        })
         .collect();
     let todo: Vec<(usize, Job)> = all
         .iter()
@@ -390,4 +445,31 @@ pub fn validation_pairs(dirs: Vec<PathBuf>) -> PyResult<Vec<(PathBuf, PathBuf)>>
         );
     }
     Ok(out)
+}
+
+/// Times the library call alone (`engine.run`, no Python objects): `repeats` wall-clock
+/// durations in seconds, after one warm-up run. The reference for what `yuma.epoch` adds.
+#[pyfunction]
+#[pyo3(signature = (snapshot, backend="cpu", repeats=10))]
+pub fn time_epoch(
+    py: Python<'_>,
+    snapshot: &Snapshot,
+    backend: &str,
+    repeats: usize,
+) -> PyResult<Vec<f64>> {
+    let s = &snapshot.inner;
+    py.detach(|| {
+        with_engine(backend, |engine| -> Result<Vec<f64>, String> {
+            engine.run(s).map_err(|e| e.to_string())?;
+            (0..repeats)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    engine.run(s).map_err(|e| e.to_string())?;
+                    Ok(t.elapsed().as_secs_f64())
+                })
+                .collect()
+        })
+    })
+    .map_err(yuma_error)?
+    .map_err(yuma_error)
 }

@@ -23,12 +23,11 @@ fn key(b: Backend) -> &'static str {
 
 /// Runs `f` with the engine of `backend` (opened on first use; `auto` prints its one-line
 /// notice to stderr when it falls back to the CPU).
-pub fn with_engine<T>(
-    backend: &str,
-    f: impl FnOnce(&mut dyn Engine) -> T,
-) -> Result<T, String> {
+pub fn with_engine<T>(backend: &str, f: impl FnOnce(&mut dyn Engine) -> T) -> Result<T, String> {
     let b = Backend::parse(backend)?;
-    let mut all = engines().lock().map_err(|_| "the engine lock is poisoned".to_string())?;
+    let mut all = engines()
+        .lock()
+        .map_err(|_| "the engine lock is poisoned".to_string())?;
     if !all.contains_key(key(b)) {
         let (engine, note) = open_engine(b)?;
         if let Some(note) = note {

@@ -147,9 +147,15 @@ impl Epoch {
         };
         let d = PyDict::new(py);
         d.set_item("stake", PyArray1::from_slice(py, &e.raw.stake))?;
-        d.set_item("active_stake", PyArray1::from_slice(py, &e.raw.active_stake))?;
+        d.set_item(
+            "active_stake",
+            PyArray1::from_slice(py, &e.raw.active_stake),
+        )?;
         d.set_item("consensus", PyArray1::from_slice(py, &e.raw.consensus))?;
-        d.set_item("validator_trust", PyArray1::from_slice(py, &e.raw.validator_trust))?;
+        d.set_item(
+            "validator_trust",
+            PyArray1::from_slice(py, &e.raw.validator_trust),
+        )?;
         d.set_item("incentive", PyArray1::from_slice(py, &e.raw.incentive))?;
         d.set_item("dividends", PyArray1::from_slice(py, &e.raw.dividends))?;
         d.set_item("ema_bonds", rows_to_csr(py, &e.raw.ema_bonds)?)?;
@@ -159,7 +165,11 @@ impl Epoch {
     /// Each mechanism's own epoch (a list of `Epoch`; `[self]`-like single list for one).
     #[getter]
     fn mechanisms(&self) -> Vec<Epoch> {
-        self.result.mechanism_outputs().into_iter().map(single).collect()
+        self.result
+            .mechanism_outputs()
+            .into_iter()
+            .map(single)
+            .collect()
     }
 
     /// `e_m`, the rao each mechanism's epoch split (uint64); None for one mechanism.
@@ -208,15 +218,30 @@ impl Epoch {
         let d = PyDict::new(py);
         let n = self.n();
         d.set_item("uid", PyArray1::from_vec(py, (0..n).collect::<Vec<u16>>()))?;
-        let this = Bound::new(py, Epoch { result: self.result.clone(), traces: None })?;
+        let this = Bound::new(
+            py,
+            Epoch {
+                result: self.result.clone(),
+                traces: None,
+            },
+        )?;
         for name in [
-            "active", "stake", "stake_weight", "new_validator_permit", "consensus",
-            "validator_trust", "incentive", "dividend", "server_emission", "validator_emission",
+            "active",
+            "stake",
+            "stake_weight",
+            "new_validator_permit",
+            "consensus",
+            "validator_trust",
+            "incentive",
+            "dividend",
+            "server_emission",
+            "validator_emission",
             "emission",
         ] {
             d.set_item(name, this.getattr(name)?)?;
         }
-        pd.call_method1("DataFrame", (d,))?.call_method1("set_index", ("uid",))
+        pd.call_method1("DataFrame", (d,))?
+            .call_method1("set_index", ("uid",))
     }
 
     fn __repr__(&self) -> String {

@@ -20,7 +20,10 @@ pub struct Snapshot {
 /// Python's `json.dumps(obj)`: exact for Python ints (floats stay floats and are refused by the
 /// reader, naming the field).
 fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
-    obj.py().import("json")?.call_method1("dumps", (obj,))?.extract()
+    obj.py()
+        .import("json")?
+        .call_method1("dumps", (obj,))?
+        .extract()
 }
 
 /// Python's `json.loads(text)`: plain dicts, lists and exact ints.
@@ -36,7 +39,6 @@ fn parse(py: Python<'_>, text: &str, file: &str) -> PyResult<Snapshot> {
 
 /// The per-mechanism fields of `from_arrays` as JSON.
 fn mechanism_json(
-    py: Python<'_>,
     prefix: &str,
     last_update: &Bound<'_, PyAny>,
     commit_block: Option<&Bound<'_, PyAny>>,
@@ -48,15 +50,24 @@ fn mechanism_json(
     let commits: Value = match commit_block {
         None => Value::Array(vec![Value::Null; n]),
         Some(c) => {
-            let list = c.call_method0("tolist").or_else(|_| Ok::<_, PyErr>(c.clone()))?;
+            let list = c
+                .call_method0("tolist")
+                .or_else(|_| Ok::<_, PyErr>(c.clone()))?;
             let _ = py;
-            serde_json::from_str(&dumps(&list)?).map_err(|e| crate::errors::yuma_error(e.to_string()))?
+            serde_json::from_str(&dumps(&list)?)
+                .map_err(|e| crate::errors::yuma_error(e.to_string()))?
         }
     };
     let mut m = Map::new();
-    m.insert("last_update".into(), json!(u64_vec(last_update, &f("last_update"))?));
+    m.insert(
+        "last_update".into(),
+        json!(u64_vec(last_update, &f("last_update"))?),
+    );
     m.insert("commit_block".into(), commits);
-    m.insert("weights".into(), json!(csr_rows(weights, &f("weights"), n)?));
+    m.insert(
+        "weights".into(),
+        json!(csr_rows(weights, &f("weights"), n)?),
+    );
     m.insert("bonds".into(), json!(csr_rows(bonds, &f("bonds"), n)?));
     Ok(m)
 }
@@ -113,11 +124,17 @@ impl Snapshot {
         doc.insert("n".into(), json!(n));
         doc.insert("hyperparams".into(), hp);
         doc.insert("owner_uid".into(), json!(owner_uid));
-        doc.insert("last_mechanism_step_block".into(), json!(last_mechanism_step_block));
+        doc.insert(
+            "last_mechanism_step_block".into(),
+            json!(last_mechanism_step_block),
+        );
         doc.insert("rao_emission".into(), json!(rao_emission));
         doc.insert("alpha_stake".into(), json!(alpha));
         doc.insert("tao_stake".into(), json!(u64_vec(tao_stake, "tao_stake")?));
-        doc.insert("validator_permit".into(), json!(bool_vec(validator_permit, "validator_permit")?));
+        doc.insert(
+            "validator_permit".into(),
+            json!(bool_vec(validator_permit, "validator_permit")?),
+        );
         doc.insert(
             "block_at_registration".into(),
             json!(u64_vec(block_at_registration, "block_at_registration")?),
@@ -134,7 +151,6 @@ impl Snapshot {
         match mechanisms {
             None => {
                 let m = mechanism_json(
-                    py,
                     "",
                     last_update.ok_or_else(|| missing("last_update"))?,
                     commit_block,
@@ -149,11 +165,11 @@ impl Snapshot {
                 for (k, item) in list.iter().enumerate() {
                     let p = format!("mechanisms[{k}].");
                     let get = |key: &str| -> PyResult<Bound<'_, PyAny>> {
-                        item.get_item(key).map_err(|_| missing(&format!("{p}{key}")))
+                        item.get_item(key)
+                            .map_err(|_| missing(&format!("{p}{key}")))
                     };
                     let cb = item.get_item("commit_block").ok().filter(|c| !c.is_none());
                     items.push(Value::Object(mechanism_json(
-                        py,
                         &p,
                         &get("last_update")?,
                         cb.as_ref(),

@@ -9,6 +9,7 @@ use super::backend::{make_engine, Backend};
 use super::batch::write_atomic;
 use super::progress::progress_bar;
 use super::CliError;
+use yuma::jobs::Shard;
 use yuma::validate::{
     find_pairs, hints, report_json, report_text, validate_pairs, FolderOutcome, Pair, Report,
     ReportDocument,
@@ -50,6 +51,10 @@ pub struct ValidateArgs {
     /// How many mismatch rows to print (per folder when validating folders).
     #[arg(long, default_value_t = 20)]
     pub show: usize,
+    /// Validate only share I of N of the folders (positions ≡ I mod N of the sorted list), so N
+    /// jobs (Slurm or Kubernetes array tasks) split a history with no coordination.
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
 }
 
 /// Two paths, neither a folder: the `SNAPSHOT RECORDED` form (a missing file is then reported
@@ -148,7 +153,10 @@ fn failing_detail(r: &Report, show: usize) {
 }
 
 pub fn run(a: ValidateArgs) -> Result<(), CliError> {
-    let pairs = pairs_of(&a.inputs)?;
+    let mut pairs = pairs_of(&a.inputs)?;
+    if let Some(shard) = a.shard {
+        pairs = shard.take(pairs);
+    }
     let mut engine =
         make_engine(a.backend).map_err(|e| CliError::with_code(e.to_string(), EXIT_ERROR))?;
     let single = is_pair(&a.inputs);

@@ -7,9 +7,12 @@ use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess
 
 use super::Job;
 
+/// Snapshot files with their sizes in bytes, and one note per searched folder.
+pub type Discovered = (Vec<(PathBuf, u64)>, Vec<String>);
+
 /// Every snapshot the inputs name, with its size: files as given, folders searched for
 /// snapshot JSON (sorted). Also returns one note per folder saying what was picked and ignored.
-pub fn discover(inputs: &[PathBuf]) -> Result<(Vec<(PathBuf, u64)>, Vec<String>), String> {
+pub fn discover(inputs: &[PathBuf]) -> Result<Discovered, String> {
     let mut found = Vec::new();
     let mut notes = Vec::new();
     for input in inputs {

@@ -14,7 +14,7 @@
 mod discover;
 mod run;
 
-pub use discover::{discover, plan, probe_format};
+pub use discover::{discover, plan, probe_format, Discovered};
 pub use run::{run_jobs, JobOutcome};
 
 use std::path::{Path, PathBuf};
