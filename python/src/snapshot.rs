@@ -53,7 +53,6 @@ fn mechanism_json(
             let list = c
                 .call_method0("tolist")
                 .or_else(|_| Ok::<_, PyErr>(c.clone()))?;
-            let _ = py;
             serde_json::from_str(&dumps(&list)?)
                 .map_err(|e| crate::errors::yuma_error(e.to_string()))?
         }
