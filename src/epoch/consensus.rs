@@ -33,24 +33,41 @@ pub fn weighted_median_cols(
     kappa: I32F32,
 ) -> Vec<I32F32> {
     let (stakes, minority, total) = median_stakes(active_stake, kappa);
-    let mut columns: Vec<Vec<I32F32>> = vec![vec![ZERO; stakes.len()]; n];
-    let mut k = 0usize;
+    let k = stakes.len();
+    if k == 0 {
+        // No validator: every column's median is 0.
+        return vec![ZERO; n];
+    }
+    // Column j's values are the k-long slice j of one flat n×k buffer.
+    let mut columns: Vec<I32F32> = vec![ZERO; n * k];
+    let mut v = 0usize;
     for (&s, row) in active_stake.iter().zip(w) {
         if s > ZERO {
-            for &(j, v) in row {
-                if let Some(col) = columns.get_mut(usize::from(j)) {
-                    col[k] = v;
+            for &(j, x) in row {
+                if usize::from(j) < n {
+                    columns[usize::from(j) * k + v] = x;
                 }
             }
-            k += 1;
+            v += 1;
         }
     }
-    let all: Vec<usize> = (0..stakes.len()).collect();
-    // Columns are independent: computed in parallel, collected in column order.
+    let all: Vec<usize> = (0..k).collect();
+    // Columns are independent: computed in parallel (each worker with its own scratch),
+    // collected in column order.
     columns
-        .par_iter()
-        .map(|values| weighted_median(&stakes, values, &all, minority, ZERO, total))
+        .par_chunks(k)
+        .map_init(MedianScratch::default, |scratch, values| {
+            weighted_median_in(scratch, &stakes, values, &all, minority, ZERO, total)
+        })
         .collect()
+}
+
+/// The index lists [`weighted_median_in`] partitions, reused from column to column.
+#[derive(Default)]
+pub struct MedianScratch {
+    current: Vec<usize>,
+    below: Vec<usize>,
+    above: Vec<usize>,
 }
 
 /// The chain's partition search: keep the part (below / above the pivot) whose stake range
@@ -60,10 +77,37 @@ pub fn weighted_median(
     value: &[I32F32],
     start: &[usize],
     minority: I32F32,
+    lo: I32F32,
+    hi: I32F32,
+) -> I32F32 {
+    weighted_median_in(
+        &mut MedianScratch::default(),
+        stake,
+        value,
+        start,
+        minority,
+        lo,
+        hi,
+    )
+}
+
+/// [`weighted_median`] with its index lists in `scratch` (no allocation once they have grown).
+pub fn weighted_median_in(
+    scratch: &mut MedianScratch,
+    stake: &[I32F32],
+    value: &[I32F32],
+    start: &[usize],
+    minority: I32F32,
     mut lo: I32F32,
     mut hi: I32F32,
 ) -> I32F32 {
-    let mut current: Vec<usize> = start.to_vec();
+    let MedianScratch {
+        current,
+        below,
+        above,
+    } = scratch;
+    current.clear();
+    current.extend_from_slice(start);
     let limit = start.len();
     let mut rounds = 0usize;
     loop {
@@ -72,9 +116,10 @@ pub fn weighted_median(
             1 => return value[current[0]],
             len => {
                 let pivot = value[current[len / 2]];
-                let (mut below, mut above) = (Vec::new(), Vec::new());
+                below.clear();
+                above.clear();
                 let (mut below_stake, mut above_stake) = (ZERO, ZERO);
-                for &k in &current {
+                for &k in current.iter() {
                     if value[k] < pivot {
                         below_stake = below_stake.saturating_add(stake[k]);
                         below.push(k);
@@ -85,10 +130,10 @@ pub fn weighted_median(
                 }
                 if minority < lo.saturating_add(below_stake) && !below.is_empty() {
                     hi = lo.saturating_add(below_stake);
-                    current = below;
+                    std::mem::swap(current, below);
                 } else if hi.saturating_sub(above_stake) <= minority && !above.is_empty() {
                     lo = hi.saturating_sub(above_stake);
-                    current = above;
+                    std::mem::swap(current, above);
                 } else {
                     return pivot;
                 }
