@@ -38,27 +38,58 @@ pub fn weighted_median_cols(
         // No validator: every column's median is 0.
         return vec![ZERO; n];
     }
-    // Column j's values are the k-long slice j of one flat n×k buffer.
-    let mut columns: Vec<I32F32> = vec![ZERO; n * k];
-    let mut v = 0usize;
-    for (&s, row) in active_stake.iter().zip(w) {
-        if s > ZERO {
-            for &(j, x) in row {
-                if usize::from(j) < n {
-                    columns[usize::from(j) * k + v] = x;
-                }
+    // The validators' entries gathered by column (validator index, value), each column in row
+    // order and within a row in storage order: writing them in that order into a dense column
+    // reproduces "the last duplicate wins".
+    let validator_rows = || {
+        active_stake
+            .iter()
+            .zip(w)
+            .filter(|(&s, _)| s > ZERO)
+            .map(|(_, row)| row)
+            .enumerate()
+    };
+    let mut start = vec![0usize; n + 1];
+    for (_, row) in validator_rows() {
+        for &(j, _) in row {
+            if usize::from(j) < n {
+                start[usize::from(j) + 1] += 1;
             }
-            v += 1;
+        }
+    }
+    for j in 0..n {
+        start[j + 1] += start[j];
+    }
+    let mut entries = vec![(0u32, ZERO); start[n]];
+    let mut next = start.clone();
+    for (v, row) in validator_rows() {
+        for &(j, x) in row {
+            if let Some(at) = next.get_mut(usize::from(j)).filter(|_| usize::from(j) < n) {
+                entries[*at] = (v as u32, x);
+                *at += 1;
+            }
         }
     }
     let all: Vec<usize> = (0..k).collect();
-    // Columns are independent: computed in parallel (each worker with its own scratch),
-    // collected in column order.
-    columns
-        .par_chunks(k)
-        .map_init(MedianScratch::default, |scratch, values| {
-            weighted_median_in(scratch, &stakes, values, &all, minority, ZERO, total)
-        })
+    // Columns are independent: computed in parallel, each worker filling and clearing its own
+    // dense k-long column, collected in column order.
+    (0..n)
+        .into_par_iter()
+        .map_init(
+            || (vec![ZERO; k], MedianScratch::default()),
+            |(values, scratch), j| {
+                let column = &entries[start[j]..start[j + 1]];
+                for &(v, x) in column {
+                    values[v as usize] = x;
+                }
+                let median =
+                    weighted_median_in(scratch, &stakes, values, &all, minority, ZERO, total);
+                for &(v, _) in column {
+                    values[v as usize] = ZERO;
+                }
+                median
+            },
+        )
         .collect()
 }
 

@@ -117,7 +117,7 @@ pub fn ema_fixed_alpha(new: &[SparseRow], old: &[SparseRow], alpha: I32F32) -> S
                         touched.push(j);
                     }
                 }
-                let mut row = Vec::new();
+                let mut row = Vec::with_capacity(touched.len().min(n));
                 let mut emit = |j: u16, acc: &mut [I32F32]| {
                     let v = std::mem::replace(&mut acc[usize::from(j)], ZERO);
                     if v > ZERO {
