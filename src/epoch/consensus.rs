@@ -5,6 +5,9 @@ use rayon::prelude::*;
 
 use crate::fixed::{normalize, wrapping_sum, SparseRow, I32F32, ZERO};
 
+/// Fewest columns one parallel task takes (see `bonds::MIN_ROWS_PER_TASK`).
+const MIN_COLUMNS_PER_TASK: usize = 256;
+
 /// `kappa / 65535` as I32F32 (safe division).
 pub fn kappa_fraction(kappa: u16) -> I32F32 {
     crate::fixed::u16_proportion(kappa)
@@ -75,6 +78,7 @@ pub fn weighted_median_cols(
     // dense k-long column, collected in column order.
     (0..n)
         .into_par_iter()
+        .with_min_len(MIN_COLUMNS_PER_TASK)
         .map_init(
             || (vec![ZERO; k], MedianScratch::default()),
             |(values, scratch), j| {

@@ -183,6 +183,7 @@ pub fn ema_liquid_alpha(
     // Rows are independent: computed in parallel (each worker with its own dense scratch
     // rows), collected in row order.
     wb.par_iter()
+        .with_min_len(super::MIN_ROWS_PER_TASK)
         .zip(bonds)
         .map_init(
             || (vec![ZERO; n], vec![ZERO; n]),

@@ -8,6 +8,10 @@ use rayon::prelude::*;
 
 use crate::fixed::{Sparse, SparseRow, I32F32, I64F64, ONE, ZERO};
 
+/// Fewest rows one parallel task takes: a small subnet's rows stay on one thread (splitting
+/// them costs more than it saves, and batches already run subnets in parallel).
+pub const MIN_ROWS_PER_TASK: usize = 64;
+
 /// `weights_for_bonds = w + p · (clipped − w)` with `p = bonds_penalty / 65535`.
 /// `p = 0` returns `w` and `p = 1` returns `clipped` untouched (order and duplicates kept);
 /// otherwise each row is densified (last duplicate wins), interpolated, and the entries > 0
@@ -34,6 +38,7 @@ pub fn weights_for_bonds(
         d
     };
     w.par_iter()
+        .with_min_len(MIN_ROWS_PER_TASK)
         .zip(clipped)
         .map(|(r1, r2)| {
             let (d1, d2) = (dense(r1), dense(r2));
@@ -101,6 +106,7 @@ pub fn ema_fixed_alpha(new: &[SparseRow], old: &[SparseRow], alpha: I32F32) -> S
     // Rows are independent: computed in parallel (each worker with its own scratch row),
     // collected in row order.
     new.par_iter()
+        .with_min_len(MIN_ROWS_PER_TASK)
         .enumerate()
         .map_init(
             || (vec![ZERO; n], Vec::new()),
