@@ -20,7 +20,17 @@ fn same(bits: i64) {
 fn exp_series_is_the_library_exp() {
     let one = 1i64 << 32;
     // Every special and boundary value, and their neighbours.
-    for centre in [0, one, -one, 20 * one, -20 * one, 21 * one, -21 * one, one / 2, -one / 2] {
+    for centre in [
+        0,
+        one,
+        -one,
+        20 * one,
+        -20 * one,
+        21 * one,
+        -21 * one,
+        one / 2,
+        -one / 2,
+    ] {
         for d in -3..=3 {
             same(centre + d);
         }

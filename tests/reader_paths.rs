@@ -58,7 +58,10 @@ fn unusual_but_valid_layouts_read_the_same() {
 fn invalid_numbers_are_declined_by_both() {
     let text = single_snapshot().to_string();
     for (from, to) in [
-        ("\"rao_emission\":1000000000", "\"rao_emission\":18446744073709551616"),
+        (
+            "\"rao_emission\":1000000000",
+            "\"rao_emission\":18446744073709551616",
+        ),
         ("\"alpha_stake\":[", "\"alpha_stake\":[01,"),
         ("\"alpha_stake\":[", "\"alpha_stake\":[-0,"),
         ("\"alpha_stake\":[", "\"alpha_stake\":[1e2,"),

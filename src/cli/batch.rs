@@ -128,9 +128,7 @@ fn pipeline(
             for (k, chunk) in chunks.iter().enumerate() {
                 let loaded: Loaded = chunk
                     .par_iter()
-                    .map(|j| {
-                        read_snapshot(&j.input).map_err(|e| reason(&j.input, &e.to_string()))
-                    })
+                    .map(|j| read_snapshot(&j.input).map_err(|e| reason(&j.input, &e.to_string())))
                     .collect();
                 if to_engine.send((k, loaded)).is_err() {
                     return;

@@ -109,12 +109,13 @@ pub fn epoch_json(e: &EpochOutput) -> String {
 /// the one-line form embedded in traces.
 pub fn result_json(r: &EpochResult, compact: bool) -> String {
     match r {
-        EpochResult::Single(e) if compact => epoch_into(String::with_capacity(size_hint(e)), e, false),
+        EpochResult::Single(e) if compact => {
+            epoch_into(String::with_capacity(size_hint(e)), e, false)
+        }
         EpochResult::Single(e) => epoch_json(e),
         EpochResult::Multi(m) => {
-            let hint = 1024
-                + m.active.len() * 200
-                + m.mechanisms.iter().map(size_hint).sum::<usize>();
+            let hint =
+                1024 + m.active.len() * 200 + m.mechanisms.iter().map(size_hint).sum::<usize>();
             let mut out = multi_into(String::with_capacity(hint), m, !compact);
             if !compact {
                 out.push('\n');

@@ -220,7 +220,7 @@ impl<'a> Scan<'a> {
 mod tests {
     use super::*;
 
-    fn whole<T>(text: &str, f: impl FnOnce(&mut Scan) -> Option<T>) -> Option<T> {
+    fn whole<'a, T>(text: &'a str, f: impl FnOnce(&mut Scan<'a>) -> Option<T>) -> Option<T> {
         let mut s = Scan::new(text);
         let v = f(&mut s)?;
         s.end()?;
@@ -266,7 +266,13 @@ mod tests {
             sparse_rows("[[],[[1,65535], [0,0]]]"),
             Some(vec![vec![], vec![(1, 65535), (0, 0)]])
         );
-        for bad in ["[[[1]]]", "[[[1,2,3]]]", "[[[65536,1]]]", "[[1,2]]", "[[[1,-2]]]"] {
+        for bad in [
+            "[[[1]]]",
+            "[[[1,2,3]]]",
+            "[[[65536,1]]]",
+            "[[1,2]]",
+            "[[[1,-2]]]",
+        ] {
             assert_eq!(sparse_rows(bad), None, "{bad}");
         }
         assert_eq!(bools("[true,false]"), Some(vec![true, false]));

@@ -38,7 +38,15 @@ const CASES: [ProcessCase; 6] = [
     },
     ProcessCase {
         label: "  … --yuma3",
-        gen: &["--n", "4096", "--validators", "256", "--seed", "1", "--yuma3"],
+        gen: &[
+            "--n",
+            "4096",
+            "--validators",
+            "256",
+            "--seed",
+            "1",
+            "--yuma3",
+        ],
         chain_ms: 229.0,
     },
     ProcessCase {
@@ -175,8 +183,7 @@ fn run_self(args: &[&std::ffi::OsStr], one_thread: bool) -> Result<(), String> {
 /// folder (removed afterwards).
 pub fn process_table(p: Policy) -> Result<(), CliError> {
     let dir = std::env::temp_dir().join(format!("yuma-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?;
     let result = process_rows(p, &dir);
     let _ = std::fs::remove_dir_all(&dir);
     result
@@ -228,8 +235,7 @@ fn process_rows(p: Policy, dir: &Path) -> Result<(), CliError> {
         ];
         let mut cells = Vec::new();
         for one_thread in [true, false] {
-            let (t, ()) =
-                measure(p, || run_self(&args, one_thread)).map_err(CliError::new)?;
+            let (t, ()) = measure(p, || run_self(&args, one_thread)).map_err(CliError::new)?;
             cells.push(t);
         }
         let ratio = |t: Duration| case.chain_ms / (t.as_secs_f64() * 1e3);
