@@ -17,8 +17,8 @@ use crate::cli::CliError;
 /// whole-process time on it (median, this machine kind, as measured for issue 10).
 struct ProcessCase {
     label: &'static str,
-    /// `yuma gen` arguments; empty for the golden case.
-    gen: &'static [&'static str],
+    /// `yuma gen` arguments, space-separated; empty for the golden case.
+    gen: &'static str,
     chain_ms: f64,
 }
 
@@ -28,66 +28,32 @@ const GOLDEN: &str = "random/r15_n4096_v64_yuma2";
 const CASES: [ProcessCase; 6] = [
     ProcessCase {
         label: "golden random/r15_n4096_v64_yuma2",
-        gen: &[],
+        gen: "",
         chain_ms: 27.0,
     },
     ProcessCase {
         label: "gen --n 4096 --validators 256 --seed 1",
-        gen: &["--n", "4096", "--validators", "256", "--seed", "1"],
+        gen: "--n 4096 --validators 256 --seed 1",
         chain_ms: 286.0,
     },
     ProcessCase {
         label: "  … --yuma3",
-        gen: &[
-            "--n",
-            "4096",
-            "--validators",
-            "256",
-            "--seed",
-            "1",
-            "--yuma3",
-        ],
+        gen: "--n 4096 --validators 256 --seed 1 --yuma3",
         chain_ms: 229.0,
     },
     ProcessCase {
         label: "gen --n 4096 --validators 128 --seed 1 --yuma3",
-        gen: &[
-            "--n",
-            "4096",
-            "--validators",
-            "128",
-            "--seed",
-            "1",
-            "--yuma3",
-        ],
+        gen: "--n 4096 --validators 128 --seed 1 --yuma3",
         chain_ms: 132.0,
     },
     ProcessCase {
         label: "  … --liquid-alpha (128 validators)",
-        gen: &[
-            "--n",
-            "4096",
-            "--validators",
-            "128",
-            "--seed",
-            "1",
-            "--yuma3",
-            "--liquid-alpha",
-        ],
+        gen: "--n 4096 --validators 128 --seed 1 --yuma3 --liquid-alpha",
         chain_ms: 7400.0,
     },
     ProcessCase {
         label: "  … --liquid-alpha (256 validators)",
-        gen: &[
-            "--n",
-            "4096",
-            "--validators",
-            "256",
-            "--seed",
-            "1",
-            "--yuma3",
-            "--liquid-alpha",
-        ],
+        gen: "--n 4096 --validators 256 --seed 1 --yuma3 --liquid-alpha",
         chain_ms: 7000.0,
     },
 ];
@@ -219,7 +185,7 @@ fn process_rows(p: Policy, dir: &Path) -> Result<(), CliError> {
         } else {
             let file = dir.join(format!("case{i}.json"));
             let mut args: Vec<&std::ffi::OsStr> = vec!["gen".as_ref()];
-            args.extend(case.gen.iter().map(std::ffi::OsStr::new));
+            args.extend(case.gen.split_whitespace().map(std::ffi::OsStr::new));
             args.extend(["-o".as_ref(), file.as_os_str()]);
             run_self(&args, false).map_err(CliError::new)?;
             file
