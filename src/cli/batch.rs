@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -27,8 +28,9 @@ use yuma::snapshot::{read_snapshot, Snapshot};
 /// other name `A/x.json` → `OUTDIR/A/x.epoch.json`. Two inputs that map to one output are an
 /// error before any work.
 ///
-/// Snapshots are streamed in chunks (read, compute, write, drop) and each chunk goes to the
-/// engine as one submission. Every output is written to a temporary file beside it and renamed,
+/// Snapshots are streamed in chunks through a bounded pipeline — chunk k+1 is read while chunk
+/// k is computed and chunk k−1 written, so memory does not grow with the number of inputs — and
+/// each chunk goes to the engine as one submission. Every output is written to a temporary file beside it and renamed,
 /// so an output that exists is complete: after an interruption, `--resume` skips the inputs
 /// whose output exists. An input that cannot be read or computed is reported (file and reason)
 /// and skipped; the others continue. Ends with a summary (done / skipped / failed, epochs per
@@ -77,54 +79,8 @@ pub fn run(a: BatchArgs) -> Result<(), CliError> {
 
     let bar = progress_bar(todo.len() as u64);
     let start = Instant::now();
-    let mut engine_time = Duration::ZERO;
-    let mut done = 0usize;
-    let mut failed: Vec<(PathBuf, String)> = Vec::new();
-    for chunk in chunks(&todo, a.chunk as usize) {
-        let loaded: Vec<Result<Snapshot, String>> = chunk
-            .par_iter()
-            .map(|j| read_snapshot(&j.input).map_err(|e| reason(&j.input, &e.to_string())))
-            .collect();
-        let ok: Vec<&Snapshot> = loaded.iter().filter_map(|r| r.as_ref().ok()).collect();
-        let t = Instant::now();
-        let mut results = engine.run_many(&ok);
-        engine_time += t.elapsed();
-        if results.len() != ok.len() {
-            let msg = format!(
-                "engine returned {} results for {} snapshots",
-                results.len(),
-                ok.len()
-            );
-            results = vec![Err(yuma::engine::EngineError(msg)); ok.len()];
-        }
-        drop(ok);
-        let mut results = results.into_iter();
-        let outcomes: Vec<Result<EpochResult, String>> = loaded
-            .into_iter()
-            .map(|l| match l {
-                Ok(_) => match results.next() {
-                    Some(r) => r.map_err(|e| format!("engine: {e}")),
-                    None => Err("engine: no result".to_string()),
-                },
-                Err(e) => Err(e),
-            })
-            .collect();
-        let written: Vec<Result<(), String>> = chunk
-            .par_iter()
-            .zip(outcomes.into_par_iter())
-            .map(|(j, r)| write_atomic(&j.output, &result_json(&r?, false)))
-            .collect();
-        for (j, w) in chunk.iter().zip(written) {
-            match w {
-                Ok(()) => done += 1,
-                Err(e) => {
-                    bar.suspend(|| eprintln!("failed: {}: {e}", j.input.display()));
-                    failed.push((j.input.clone(), e));
-                }
-            }
-            bar.inc(1);
-        }
-    }
+    let (engine_time, done, failed) =
+        pipeline(&chunks(&todo, a.chunk as usize), engine.as_mut(), &bar);
     bar.finish_and_clear();
     let s = Summary {
         total,
@@ -145,6 +101,102 @@ pub fn run(a: BatchArgs) -> Result<(), CliError> {
             s.failed.len()
         )))
     }
+}
+
+/// Chunks of snapshots in flight between two stages: memory is bounded by about
+/// `(2 · QUEUE + 3) · chunk` snapshots whatever the number of inputs.
+const QUEUE: usize = 2;
+
+/// What a chunk carries from one stage to the next: each job's snapshot, epoch or reason.
+type Loaded = Vec<Result<Snapshot, String>>;
+type Computed = Vec<Result<EpochResult, String>>;
+
+/// Reads, computes and writes the chunks in a bounded three-stage pipeline: a reader thread
+/// parses chunk k+1 (in parallel over its files) while the engine computes chunk k on this
+/// thread (the engine is not moved: a GPU context stays where it was made) and a writer thread
+/// serializes and writes chunk k−1 (in parallel, each output atomically). Returns the engine
+/// time, the number of outputs written and the failures (input, reason) in input order.
+fn pipeline(
+    chunks: &[&[Job]],
+    engine: &mut dyn yuma::engine::Engine,
+    bar: &ProgressBar,
+) -> (Duration, usize, Vec<(PathBuf, String)>) {
+    let (to_engine, from_reader) = mpsc::sync_channel::<(usize, Loaded)>(QUEUE);
+    let (to_writer, from_engine) = mpsc::sync_channel::<(usize, Computed)>(QUEUE);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for (k, chunk) in chunks.iter().enumerate() {
+                let loaded: Loaded = chunk
+                    .par_iter()
+                    .map(|j| read_snapshot(&j.input).map_err(|e| reason(&j.input, &e.to_string())))
+                    .collect();
+                if to_engine.send((k, loaded)).is_err() {
+                    return;
+                }
+            }
+        });
+        let writer = scope.spawn(move || {
+            let (mut done, mut failed) = (0usize, Vec::new());
+            for (k, outcomes) in from_engine {
+                let chunk = chunks[k];
+                let written: Vec<Result<(), String>> = chunk
+                    .par_iter()
+                    .zip(outcomes.into_par_iter())
+                    .map(|(j, r)| write_atomic(&j.output, &result_json(&r?, false)))
+                    .collect();
+                for (j, w) in chunk.iter().zip(written) {
+                    match w {
+                        Ok(()) => done += 1,
+                        Err(e) => {
+                            bar.suspend(|| eprintln!("failed: {}: {e}", j.input.display()));
+                            failed.push((j.input.clone(), e));
+                        }
+                    }
+                    bar.inc(1);
+                }
+            }
+            (done, failed)
+        });
+        let mut engine_time = Duration::ZERO;
+        for (k, loaded) in from_reader {
+            let t = Instant::now();
+            let outcomes = compute(engine, loaded);
+            engine_time += t.elapsed();
+            if to_writer.send((k, outcomes)).is_err() {
+                break;
+            }
+        }
+        drop(to_writer);
+        let (done, failed) = writer.join().unwrap_or_else(|_| (0, Vec::new()));
+        (engine_time, done, failed)
+    })
+}
+
+/// One engine submission for the snapshots of a chunk that were read; read failures pass
+/// through in place.
+fn compute(engine: &mut dyn yuma::engine::Engine, loaded: Loaded) -> Computed {
+    let ok: Vec<&Snapshot> = loaded.iter().filter_map(|r| r.as_ref().ok()).collect();
+    let mut results = engine.run_many(&ok);
+    if results.len() != ok.len() {
+        let msg = format!(
+            "engine returned {} results for {} snapshots",
+            results.len(),
+            ok.len()
+        );
+        results = vec![Err(yuma::engine::EngineError(msg)); ok.len()];
+    }
+    drop(ok);
+    let mut results = results.into_iter();
+    loaded
+        .into_iter()
+        .map(|l| match l {
+            Ok(_) => match results.next() {
+                Some(r) => r.map_err(|e| format!("engine: {e}")),
+                None => Err("engine: no result".to_string()),
+            },
+            Err(e) => Err(e),
+        })
+        .collect()
 }
 
 /// The reason of a read error without the file name it starts with.
@@ -217,7 +269,8 @@ impl Summary<'_> {
             say!("    {}: {why}", file.display());
         }
         say!(
-            "{} epochs in {:.2} s: {:.1} epochs/s overall, {:.1} epochs/s in the {} engine",
+            "{} subnet-epochs in {:.2} s: {:.1} subnet-epochs/s end to end (reading, computing \
+and writing overlapped), {:.1} subnet-epochs/s of {} engine time",
             self.done,
             self.wall.as_secs_f64(),
             rate(self.done, self.wall),
