@@ -367,7 +367,11 @@ fn batch<'py>(
         (jobs, Vec::new())
     };
     let outcomes = py
-        .detach(|| with_engine(backend, |engine| run_jobs(&todo, engine, chunk, |_| {})))
+        .detach(|| {
+            with_engine(backend, |engine| {
+                run_jobs(&todo, engine, chunk, |_, _| {}).0
+            })
+        })
         .map_err(yuma_error)?;
     summary(py, &todo, &outcomes, skipped.len())
 }
@@ -422,7 +426,11 @@ fn run_batch_jobs(
         .collect();
     let list: Vec<Job> = todo.iter().map(|(_, j)| j.clone()).collect();
     let outcomes = py
-        .detach(|| with_engine(backend, |engine| run_jobs(&list, engine, chunk, |_| {})))
+        .detach(|| {
+            with_engine(backend, |engine| {
+                run_jobs(&list, engine, chunk, |_, _| {}).0
+            })
+        })
         .map_err(yuma_error)?;
     let mut out = vec![None; all.len()];
     for ((k, _), o) in todo.iter().zip(outcomes) {

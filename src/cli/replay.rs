@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::backend::{make_engine, Backend};
-use super::batch::write_atomic;
 use super::CliError;
 use yuma::compare::compare;
 use yuma::engine::Engine;
+use yuma::jobs::write_atomic;
 use yuma::json::Compact;
 use yuma::output::{read_epoch, result_json, EpochResult};
 use yuma::recorded::read_recorded;

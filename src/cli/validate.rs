@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::backend::{make_engine, Backend};
-use super::batch::write_atomic;
 use super::progress::progress_bar;
 use super::CliError;
+use yuma::jobs::write_atomic;
 use yuma::jobs::Shard;
 use yuma::validate::{
     find_pairs, hints, report_json, report_text, validate_pairs, FolderOutcome, Pair, Report,

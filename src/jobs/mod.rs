@@ -15,7 +15,7 @@ mod discover;
 mod run;
 
 pub use discover::{discover, plan, probe_format, Discovered};
-pub use run::{run_jobs, JobOutcome};
+pub use run::{chunks, run_jobs, JobOutcome, CHUNK_BYTES};
 
 use std::path::{Path, PathBuf};
 
