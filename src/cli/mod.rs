@@ -19,6 +19,7 @@ mod epoch;
 mod gen;
 mod info;
 mod replay;
+mod scenario;
 
 use clap::{Parser, Subcommand};
 
@@ -84,6 +85,7 @@ enum Command {
     Replay(replay::ReplayArgs),
     Batch(batch::BatchArgs),
     Bench(bench::BenchArgs),
+    Scenario(scenario::ScenarioArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -97,6 +99,7 @@ pub fn run() -> Result<(), CliError> {
         Command::Replay(a) => replay::run(a),
         Command::Batch(a) => batch::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Scenario(a) => scenario::run(a),
     }
 }
 
