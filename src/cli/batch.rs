@@ -50,6 +50,10 @@ pub struct BatchArgs {
     /// Most snapshots per engine submission (a chunk also stops at 256 MiB of input files).
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
     pub chunk: u32,
+    /// Also write the metrics of every epoch written to OUTDIR (JSON, or CSV when FILE ends in
+    /// .csv); the sequence totals take the outputs in natural path order.
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
 }
 
 /// Input bytes after which a chunk is closed, whatever its count.
@@ -64,6 +68,21 @@ struct Job {
 }
 
 pub fn run(a: BatchArgs) -> Result<(), CliError> {
+    let metrics = a.metrics.clone();
+    let output = a.output.clone();
+    compute_all(a)?;
+    metrics_after(&output, metrics.as_deref())
+}
+
+/// `--metrics FILE`: the metrics of the epochs written to OUTDIR.
+fn metrics_after(output: &Path, file: Option<&Path>) -> Result<(), CliError> {
+    match file {
+        Some(f) => super::metrics::metrics_of_output(Some(output), f),
+        None => Ok(()),
+    }
+}
+
+fn compute_all(a: BatchArgs) -> Result<(), CliError> {
     let found = discover(&a.inputs)?;
     if found.is_empty() {
         return Err(CliError::new("no snapshot files found in the given inputs"));

@@ -15,9 +15,11 @@ mod backend;
 mod batch;
 mod bench;
 mod check;
+mod emission;
 mod epoch;
 mod gen;
 mod info;
+mod metrics;
 mod replay;
 mod scenario;
 
@@ -86,6 +88,8 @@ enum Command {
     Batch(batch::BatchArgs),
     Bench(bench::BenchArgs),
     Scenario(scenario::ScenarioArgs),
+    Metrics(metrics::MetricsArgs),
+    Emission(emission::EmissionArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -100,6 +104,8 @@ pub fn run() -> Result<(), CliError> {
         Command::Batch(a) => batch::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Scenario(a) => scenario::run(a),
+        Command::Metrics(a) => metrics::run(a),
+        Command::Emission(a) => emission::run(a),
     }
 }
 
