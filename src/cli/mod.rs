@@ -22,6 +22,7 @@ mod info;
 mod metrics;
 mod replay;
 mod scenario;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 
@@ -90,6 +91,7 @@ enum Command {
     Scenario(scenario::ScenarioArgs),
     Metrics(metrics::MetricsArgs),
     Emission(emission::EmissionArgs),
+    Sweep(sweep::SweepArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -106,6 +108,7 @@ pub fn run() -> Result<(), CliError> {
         Command::Scenario(a) => scenario::run(a),
         Command::Metrics(a) => metrics::run(a),
         Command::Emission(a) => emission::run(a),
+        Command::Sweep(a) => sweep::run(a),
     }
 }
 
