@@ -26,7 +26,7 @@ use crate::snapshot::{Hyperparams, Snapshot};
 pub struct SweepError(pub String);
 
 /// One swept parameter and the integers it takes (bools as 0/1).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Axis {
     pub name: String,
     pub values: Vec<i64>,
@@ -176,7 +176,8 @@ pub fn grid(axes: &[Axis]) -> Vec<Vec<i64>> {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SweepRow {
     pub point: usize,
-    /// `(name, integer used)` in `--set` order.
+    /// `(name, integer used)` in `--set` order (JSON: an object in that order).
+    #[serde(serialize_with = "as_map")]
     pub params: Vec<(String, i64)>,
     pub epochs: usize,
     /// Block of the last epoch.
@@ -198,9 +199,21 @@ pub struct SweepRow {
     pub spearman_cumulative_incentive_quality: Option<f64>,
     /// Scenario only: mean over copiers of copier yield ÷ honest yield.
     pub copier_ratio_to_honest: Option<f64>,
+    /// The last epoch's total emission scaled to a day: `Σ emission · 7200 / (tempo + 1)` (rao
+    /// of the subnet's token per day).
+    pub emission_per_day: f64,
 }
 
-fn row(point: usize, params: Vec<(String, i64)>, m: &SequenceMetrics) -> SweepRow {
+fn as_map<S: serde::Serializer>(v: &[(String, i64)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(v.len()))?;
+    for (k, x) in v {
+        m.serialize_entry(k, x)?;
+    }
+    m.end()
+}
+
+fn row(point: usize, params: Vec<(String, i64)>, m: &SequenceMetrics, tempo: u16) -> SweepRow {
     let last = m.epochs.last();
     let ratios: Vec<f64> = last
         .map(|e| e.validators.iter().filter_map(|v| v.ratio).collect())
@@ -225,6 +238,9 @@ fn row(point: usize, params: Vec<(String, i64)>, m: &SequenceMetrics) -> SweepRo
         spearman_cumulative_incentive_quality: m.spearman_cumulative_incentive_quality,
         copier_ratio_to_honest: (!copiers.is_empty())
             .then(|| copiers.iter().sum::<f64>() / copiers.len() as f64),
+        emission_per_day: last.map_or(0.0, |e| e.emission.total as f64)
+            * crate::analysis::emission::BLOCKS_PER_DAY as f64
+            / (f64::from(tempo) + 1.0),
     }
 }
 
@@ -261,9 +277,11 @@ pub fn run_sweep(
         Ok::<(), SweepError>(())
     };
     let roles: Option<Roles>;
+    let tempo;
     match base {
         Base::Snapshot(s, epochs) => {
             roles = None;
+            tempo = s.hyperparams.tempo;
             let mut current: Vec<Snapshot> = points
                 .iter()
                 .map(|p| {
@@ -287,6 +305,7 @@ pub fn run_sweep(
         }
         Base::Scenario(sc) => {
             roles = Some(sc.roles());
+            tempo = sc.hyperparams.tempo;
             let scenarios: Vec<Scenario> = points
                 .iter()
                 .map(|p| {
@@ -314,7 +333,10 @@ pub fn run_sweep(
     Ok(points
         .iter()
         .enumerate()
-        .map(|(i, p)| row(i, params(p), &sequence_metrics(&results[i], roles.as_ref())))
+        .map(|(i, p)| {
+            let m = sequence_metrics(&results[i], roles.as_ref());
+            row(i, params(p), &m, tempo)
+        })
         .collect())
 }
 
@@ -325,7 +347,7 @@ pub fn sweep_csv(axes: &[Axis], rows: &[SweepRow]) -> String {
         "point,{}{}epochs,block,incentive_gini,incentive_nakamoto,incentive_top1_share,\
 dividends_gini,dividends_nakamoto,dividends_top1_share,dividends_herfindahl,emission_gini,\
 min_validator_ratio,max_validator_ratio,spearman_incentive_quality,\
-spearman_cumulative_incentive_quality,copier_ratio_to_honest\n",
+spearman_cumulative_incentive_quality,copier_ratio_to_honest,emission_per_day\n",
         names.join(","),
         if names.is_empty() { "" } else { "," }
     );
@@ -334,7 +356,7 @@ spearman_cumulative_incentive_quality,copier_ratio_to_honest\n",
     for r in rows {
         let params: Vec<String> = r.params.iter().map(|(_, v)| v.to_string()).collect();
         out.push_str(&format!(
-            "{},{}{}{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{}{}{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             r.point,
             params.join(","),
             if params.is_empty() { "" } else { "," },
@@ -353,6 +375,7 @@ spearman_cumulative_incentive_quality,copier_ratio_to_honest\n",
             f(r.spearman_incentive_quality),
             f(r.spearman_cumulative_incentive_quality),
             f(r.copier_ratio_to_honest),
+            r.emission_per_day,
         ));
     }
     out

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::backend::{make_engine, Backend};
-use super::batch::write_atomic;
+use super::batch::{progress_bar, write_atomic};
 use super::CliError;
 use yuma::analysis::metrics::{metrics_csv, metrics_json, sequence_metrics, SequenceMetrics};
 use yuma::analysis::scenario::{self, library::LIBRARY, run_scenario, summarize, YumaVersion};
@@ -72,12 +72,16 @@ pub fn run(a: ScenarioArgs) -> Result<(), CliError> {
     }
     let mut engine = make_engine(a.backend)?;
     let count = sc.epochs;
+    let bar = progress_bar(count as u64);
     let results = run_scenario(&sc, engine.as_mut(), |k, s, r| {
         let dir = out.join(epoch_name(k, count));
         write_atomic(&dir.join("snapshot.json"), &write_snapshot(s))?;
-        write_atomic(&dir.join("epoch.json"), &result_json(r, false))
+        write_atomic(&dir.join("epoch.json"), &result_json(r, false))?;
+        bar.inc(1);
+        Ok(())
     })
     .map_err(|e| CliError::new(format!("{which}: {e}")))?;
+    bar.finish_and_clear();
     let roles = sc.roles();
     let m = sequence_metrics(&results, Some(&roles));
     write_atomic(&out.join("scenario.toml"), &text).map_err(CliError::new)?;

@@ -1,14 +1,12 @@
 //! `yuma sweep`: a grid of hyperparameters over one snapshot or scenario, one metrics row per
 //! grid point.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 
 use super::backend::{make_engine, Backend};
-use super::batch::write_atomic;
+use super::batch::{progress_bar, write_atomic};
 use super::scenario::pretty;
 use super::CliError;
 use yuma::analysis::scenario::{self, YumaVersion};
@@ -80,15 +78,7 @@ pub fn run(a: SweepArgs) -> Result<(), CliError> {
     };
     let mut engine = make_engine(a.backend)?;
     let total = (points * epochs) as u64;
-    let bar = if std::io::stderr().is_terminal() {
-        let b = ProgressBar::new(total);
-        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} epochs {elapsed}") {
-            b.set_style(style);
-        }
-        b
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = progress_bar(total);
     let start = std::time::Instant::now();
     let rows = run_sweep(base, &axes, engine.as_mut(), |d| bar.set_position(d))?;
     bar.finish_and_clear();
@@ -97,13 +87,13 @@ pub fn run(a: SweepArgs) -> Result<(), CliError> {
     struct Doc<'a> {
         format: &'static str,
         input: &'a str,
-        axes: Vec<(&'a str, &'a [i64])>,
+        axes: &'a [yuma::analysis::sweep::Axis],
         rows: &'a [yuma::analysis::sweep::SweepRow],
     }
     let json = pretty(&Doc {
         format: "yuma-sweep/1",
         input: &a.input,
-        axes: axes.iter().map(|x| (x.name.as_str(), x.values.as_slice())).collect(),
+        axes: &axes,
         rows: &rows,
     });
     write_atomic(&a.output.join("sweep.csv"), &csv).map_err(CliError::new)?;

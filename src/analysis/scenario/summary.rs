@@ -44,6 +44,9 @@ pub struct Summary {
     pub last_block: u64,
     /// Rao distributed per epoch.
     pub rao_emission: u64,
+    /// `rao_emission · 7200 / (tempo + 1)`: the subnet's emission per day (rao of its token;
+    /// `subnet.alpha_issuance` sets the block emission by the chain's function).
+    pub emission_per_day: f64,
     pub uids: Vec<UidSummary>,
     /// Copier yield ÷ honest yield (see the metrics).
     pub copier_ratio_to_honest: Vec<(u16, Option<f64>)>,
@@ -107,6 +110,7 @@ pub fn summarize(sc: &Scenario, m: &SequenceMetrics) -> Summary {
         first_block: sc.block(0),
         last_block: sc.block(sc.epochs - 1),
         rao_emission: sc.rao_emission,
+        emission_per_day: per_day(u128::from(sc.rao_emission) * sc.epochs as u128),
         uids,
         copier_ratio_to_honest: m.copiers.iter().map(|c| (c.uid, c.ratio_to_honest)).collect(),
         spearman_cumulative_incentive_quality: m.spearman_cumulative_incentive_quality,
