@@ -98,6 +98,13 @@ pub fn run(a: ScenarioArgs) -> Result<(), CliError> {
         sc.seed,
         out.display()
     );
+    if let Some((first, _)) = sc.resets.iter().min_by_key(|r| r.0) {
+        eprintln!(
+            "  note: the bonds reset before epoch {first} changes stored bonds between epochs, which \
+`yuma replay` (it carries the previous output's bonds) cannot express: `replay --check` passes \
+the epochs before it only"
+        );
+    }
     for c in &summary.copier_ratio_to_honest {
         let r = c.1.map_or("n/a".to_string(), |r| format!("{r:.4}"));
         eprintln!("  copier uid {}: yield / honest yield = {r}", c.0);
@@ -107,7 +114,9 @@ pub fn run(a: ScenarioArgs) -> Result<(), CliError> {
 
 /// Writes metrics to `file`: CSV when it ends in `.csv`, JSON otherwise (`-`: standard output).
 pub fn write_metrics(file: &Path, m: &SequenceMetrics) -> Result<(), CliError> {
-    let csv = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let csv = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let text = if csv { metrics_csv(m) } else { metrics_json(m) };
     if file.as_os_str() == "-" {
         return super::write_out(None, &text);

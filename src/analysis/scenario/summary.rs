@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::model::Scenario;
-use crate::analysis::metrics::SequenceMetrics;
 use crate::analysis::emission::BLOCKS_PER_DAY;
+use crate::analysis::metrics::SequenceMetrics;
 
 /// One uid's identity and totals.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -59,7 +59,8 @@ pub struct Summary {
 /// The summary of a run of `sc` whose metrics are `m`.
 pub fn summarize(sc: &Scenario, m: &SequenceMetrics) -> Summary {
     let per_day = |e: u128| {
-        e as f64 / sc.epochs as f64 * BLOCKS_PER_DAY as f64 / (f64::from(sc.hyperparams.tempo) + 1.0)
+        e as f64 / sc.epochs as f64 * BLOCKS_PER_DAY as f64
+            / (f64::from(sc.hyperparams.tempo) + 1.0)
     };
     let totals = |uid: u16| {
         m.cumulative
@@ -112,7 +113,11 @@ pub fn summarize(sc: &Scenario, m: &SequenceMetrics) -> Summary {
         rao_emission: sc.rao_emission,
         emission_per_day: per_day(u128::from(sc.rao_emission) * sc.epochs as u128),
         uids,
-        copier_ratio_to_honest: m.copiers.iter().map(|c| (c.uid, c.ratio_to_honest)).collect(),
+        copier_ratio_to_honest: m
+            .copiers
+            .iter()
+            .map(|c| (c.uid, c.ratio_to_honest))
+            .collect(),
         spearman_cumulative_incentive_quality: m.spearman_cumulative_incentive_quality,
         final_dividend_gini: last.and_then(|e| e.dividends.gini),
         final_incentive_gini: last.and_then(|e| e.incentive.gini),
