@@ -164,6 +164,35 @@ fn bad_scenarios_are_named() {
     let err = load(f.to_str().unwrap()).unwrap_err();
     assert!(err.contains("behaviour `lazy`"), "{err}");
     assert!(load("no_such_scenario").unwrap_err().contains("--list"));
+    std::fs::write(
+        &f,
+        "name = \"x\"\ndescription = \"\"\nepochs = \"two\"\nvalidators = []\nminers = []\n",
+    )
+    .unwrap();
+    let err = load(f.to_str().unwrap()).unwrap_err();
+    assert!(
+        err.contains("line 3, column 10") && !err.contains('\n'),
+        "{err}"
+    );
+    std::fs::write(&f, "name = \"x\"\ndescription = \"\"\nepochs = 2\nminers = []\n[[validators]]\nname = \"v\"\nstake = 0.1\nbehaviour = \"honest\"\nlag = 3\n").unwrap();
+    let err = load(f.to_str().unwrap()).unwrap_err();
+    assert!(
+        err.contains("`lag` does not apply to behaviour `honest`"),
+        "{err}"
+    );
+    // A run refuses a folder that already holds something.
+    let busy = dir.join("busy");
+    std::fs::create_dir_all(busy.join("epoch_99")).unwrap();
+    let o = yuma(&[
+        "scenario",
+        "honest_baseline",
+        "-o",
+        busy.to_str().unwrap(),
+        "--backend",
+        "cpu",
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not empty"));
 }
 
 /// `yuma replay --check` semantics on every built-in scenario: re-running each epoch from its

@@ -43,7 +43,12 @@ pub fn run(a: MetricsArgs) -> Result<(), CliError> {
         Format::Json => metrics_json(&m),
         Format::Csv => metrics_csv(&m),
     };
-    write_out(a.output.as_deref(), &text)
+    match &a.output {
+        Some(p) if p.as_os_str() != "-" => {
+            super::batch::write_atomic(p, &text).map_err(CliError::new)
+        }
+        _ => write_out(None, &text),
+    }
 }
 
 /// Every epoch output the inputs name, in order, and the roles of a single scenario folder.

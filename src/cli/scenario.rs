@@ -61,6 +61,7 @@ pub fn run(a: ScenarioArgs) -> Result<(), CliError> {
         return Err(CliError::new("give a scenario and -o OUTDIR (or --list)"));
     };
     let (mut sc, text) = scenario::load(which).map_err(CliError::new)?;
+    refuse_non_empty(out)?;
     if let Some(y) = a.yuma.as_deref().and_then(YumaVersion::parse) {
         sc.set_yuma(y);
     }
@@ -108,6 +109,20 @@ the epochs before it only"
     for c in &summary.copier_ratio_to_honest {
         let r = c.1.map_or("n/a".to_string(), |r| format!("{r:.4}"));
         eprintln!("  copier uid {}: yield / honest yield = {r}", c.0);
+    }
+    Ok(())
+}
+
+/// A run goes into a new or empty folder: epoch folders left from another run would make the
+/// folder a different sequence.
+fn refuse_non_empty(out: &Path) -> Result<(), CliError> {
+    let busy = std::fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_some());
+    if busy {
+        return Err(CliError::new(format!(
+            "-o {}: the folder is not empty; give a new or empty folder (epoch folders of another \
+run would mix into this sequence)",
+            out.display()
+        )));
     }
     Ok(())
 }

@@ -188,6 +188,7 @@ impl Scenario {
                     v.name, v.behaviour
                 )
             };
+            check_fields(v)?;
             let behaviour = match v.behaviour.as_str() {
                 "honest" => Behaviour::Honest { noise: v.noise },
                 "stale" => Behaviour::Stale {
@@ -201,6 +202,9 @@ impl Scenario {
                     }
                     let source = match v.source.as_deref().unwrap_or("consensus") {
                         "consensus" => CopySource::Consensus,
+                        other if other == v.name => {
+                            return Err(format!("validators `{}`: a copier cannot copy its own group", v.name))
+                        }
                         other => {
                             let first = f
                                 .validators
@@ -379,6 +383,38 @@ impl Scenario {
             copiers: with("copier"),
             quality: (0..self.epochs).map(|k| self.quality_at(k)).collect(),
         }
+    }
+}
+
+/// Refuses fields that the validator's behaviour does not read (they would be silently ignored).
+fn check_fields(v: &super::spec::ValidatorSpec) -> Result<(), String> {
+    let allowed: &[&str] = match v.behaviour.as_str() {
+        "honest" => &["noise"],
+        "stale" => &["noise", "stop"],
+        "copier" => &["lag", "source"],
+        "cabal" => &["targets"],
+        "weights" => &["schedule"],
+        _ => return Ok(()), // the unknown behaviour is reported by the caller
+    };
+    let given = [
+        ("noise", v.noise != 0.0),
+        ("lag", v.lag.is_some()),
+        ("source", v.source.is_some()),
+        ("stop", v.stop.is_some()),
+        ("targets", v.targets.is_some()),
+        ("schedule", v.schedule.is_some()),
+    ];
+    match given
+        .iter()
+        .find(|(f, present)| *present && !allowed.contains(f))
+    {
+        Some((f, _)) => Err(format!(
+            "validators `{}`: `{f}` does not apply to behaviour `{}` (it reads {})",
+            v.name,
+            v.behaviour,
+            allowed.join(", ")
+        )),
+        None => Ok(()),
     }
 }
 

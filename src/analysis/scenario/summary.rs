@@ -62,41 +62,33 @@ pub fn summarize(sc: &Scenario, m: &SequenceMetrics) -> Summary {
         e as f64 / sc.epochs as f64 * BLOCKS_PER_DAY as f64
             / (f64::from(sc.hyperparams.tempo) + 1.0)
     };
-    let totals = |uid: u16| {
-        m.cumulative
+    let entry = |uid: u16, name: &str, group: &str, role: &str, stake_rao: u64, quality| {
+        let (emission, validator_emission) = m
+            .cumulative
             .iter()
             .find(|c| c.uid == uid)
-            .map_or((0, 0), |c| (c.emission, c.validator_emission))
+            .map_or((0, 0), |c| (c.emission, c.validator_emission));
+        UidSummary {
+            uid,
+            name: name.to_string(),
+            group: group.to_string(),
+            role: role.to_string(),
+            stake_rao,
+            quality,
+            emission,
+            validator_emission,
+            emission_per_day: per_day(emission),
+        }
     };
-    let mut uids = Vec::new();
-    for v in &sc.validators {
-        let (e, ve) = totals(v.uid);
-        uids.push(UidSummary {
-            uid: v.uid,
-            name: v.name.clone(),
-            group: v.group.clone(),
-            role: v.behaviour.role().to_string(),
-            stake_rao: v.stake_rao,
-            quality: None,
-            emission: e,
-            validator_emission: ve,
-            emission_per_day: per_day(e),
-        });
-    }
-    for mi in &sc.miners {
-        let (e, ve) = totals(mi.uid);
-        uids.push(UidSummary {
-            uid: mi.uid,
-            name: mi.name.clone(),
-            group: mi.group.clone(),
-            role: "miner".into(),
-            stake_rao: 0,
-            quality: Some(mi.quality),
-            emission: e,
-            validator_emission: ve,
-            emission_per_day: per_day(e),
-        });
-    }
+    let validators = sc.validators.iter().map(|v| {
+        let role = v.behaviour.role();
+        entry(v.uid, &v.name, &v.group, role, v.stake_rao, None)
+    });
+    let miners = sc
+        .miners
+        .iter()
+        .map(|mi| entry(mi.uid, &mi.name, &mi.group, "miner", 0, Some(mi.quality)));
+    let uids: Vec<UidSummary> = validators.chain(miners).collect();
     let last = m.epochs.last();
     Summary {
         format: "yuma-scenario-summary/1",
