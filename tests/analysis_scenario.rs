@@ -86,7 +86,6 @@ fn registration_clears_rows_and_moves_block_at_registration() {
             assert!(s.mechanisms[0].bonds[u].is_empty());
             assert!(s.mechanisms[0].weights[u].is_empty());
             assert!(!s.validator_permit[u]);
-            // The copier set no new row this epoch? It did (lag 1); stale rows would hold 0.
         }
         let r = CpuEngine.run_one(&s);
         run.record(s, r);
@@ -228,4 +227,53 @@ fn every_scenario_without_a_reset_is_a_replay_consistent_sequence() {
             previous = Some(got);
         }
     }
+}
+
+/// A validator that no longer sets weights keeps its row, but the chain's `replace_neuron`
+/// zeroes every weight to a re-registered uid (the entry stays, with value 0).
+#[test]
+fn registration_zeroes_weights_to_the_uid_in_rows_not_reset() {
+    let dir = common::temp_dir("scenario-zero");
+    let f = dir.join("leave.toml");
+    std::fs::write(
+        &f,
+        r#"
+name = "leave"
+description = "a stale validator's weight to a miner that leaves"
+epochs = 4
+[[validators]]
+name = "stale"
+stake = 0.5
+behaviour = "stale"
+stop = 1
+[[validators]]
+name = "honest"
+stake = 0.5
+behaviour = "honest"
+[[miners]]
+name = "leaver"
+quality = 1.0
+leave = 3
+[[miners]]
+name = "stays"
+quality = 0.5
+"#,
+    )
+    .unwrap();
+    let (sc, _) = load(f.to_str().unwrap()).unwrap();
+    let mut snaps = Vec::new();
+    run_scenario(&sc, &mut CpuEngine, |_, s, _| {
+        snaps.push(s.clone());
+        Ok(())
+    })
+    .unwrap();
+    // uid 0 (stale) set [leaver 2 → 65535, stays 3 → 32768] at epoch 0 and never again.
+    assert_eq!(
+        snaps[2].mechanisms[0].weights[0],
+        vec![(2, 65535), (3, 32768)]
+    );
+    assert_eq!(snaps[3].mechanisms[0].weights[0], vec![(2, 0), (3, 32768)]);
+    // The honest validator no longer weights the (now unknown) uid 2.
+    assert_eq!(snaps[3].mechanisms[0].weights[1], vec![(3, 65535)]);
+    assert!(snaps[3].block_at_registration[2] > snaps[2].block);
 }

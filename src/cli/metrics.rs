@@ -17,7 +17,9 @@ pub enum Format {
     Csv,
 }
 
-/// Metrics of epoch outputs: per subnet-epoch Gini, Nakamoto coefficient, top-1/top-10 share
+/// Concentration and fairness metrics of epoch outputs.
+///
+/// Per subnet-epoch: Gini, Nakamoto coefficient, top-1/top-10 share
 /// and Herfindahl of incentive, dividends, emission and stake, each validator's dividend share ÷
 /// stake share; over the inputs taken as one sequence, cumulative dividends per uid, and — for a
 /// scenario folder (its roles.json) — copier ÷ honest yield and the Spearman correlation of
