@@ -27,6 +27,38 @@ pub const LIBRARY: &[(&str, &str)] = &[
         include_str!("../../../scenarios/case5_move_second_then_third.toml"),
     ),
     (
+        "case6_move_second_then_all_switch_back",
+        include_str!("../../../scenarios/case6_move_second_then_all_switch_back.toml"),
+    ),
+    (
+        "case7_big_moves_late_then_small_leads_back",
+        include_str!("../../../scenarios/case7_big_moves_late_then_small_leads_back.toml"),
+    ),
+    (
+        "case8_big_moves_late_twice",
+        include_str!("../../../scenarios/case8_big_moves_late_twice.toml"),
+    ),
+    (
+        "case10_kappa_delayed",
+        include_str!("../../../scenarios/case10_kappa_delayed.toml"),
+    ),
+    (
+        "case11_clipping_demo",
+        include_str!("../../../scenarios/case11_clipping_demo.toml"),
+    ),
+    (
+        "case12_small_keeps_minimal_weight",
+        include_str!("../../../scenarios/case12_small_keeps_minimal_weight.toml"),
+    ),
+    (
+        "case13_big_on_server2_small_split",
+        include_str!("../../../scenarios/case13_big_on_server2_small_split.toml"),
+    ),
+    (
+        "case14_one_epoch_defection",
+        include_str!("../../../scenarios/case14_one_epoch_defection.toml"),
+    ),
+    (
         "copier_lag1",
         include_str!("../../../scenarios/copier_lag1.toml"),
     ),
@@ -59,7 +91,6 @@ pub const LIBRARY: &[(&str, &str)] = &[
         include_str!("../../../scenarios/stale_validator.toml"),
     ),
 ];
-
 /// The TOML text of the built-in scenario `name`.
 pub fn builtin(name: &str) -> Option<&'static str> {
     LIBRARY.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
