@@ -58,7 +58,7 @@ pub fn run(a: SweepArgs) -> Result<(), CliError> {
         .map(|s| parse_axis(s))
         .collect::<Result<Vec<_>, _>>()?;
     let points = grid(&axes).len();
-    let is_snapshot = a.input.ends_with(".json") && std::path::Path::new(&a.input).is_file();
+    let is_snapshot = a.input.ends_with(".json");
     let snapshot;
     let sc;
     let (base, epochs) = if is_snapshot {
