@@ -189,7 +189,7 @@ fn chunks(jobs: &[Job], count: usize) -> Vec<&[Job]> {
     out
 }
 
-pub(super) fn progress_bar(len: u64) -> ProgressBar {
+fn progress_bar(len: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

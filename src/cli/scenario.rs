@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::backend::{make_engine, Backend};
-use super::batch::{progress_bar, write_atomic};
+use super::batch::write_atomic;
+use super::progress::progress_bar;
 use super::CliError;
 use yuma::analysis::metrics::{metrics_csv, metrics_json, sequence_metrics, SequenceMetrics};
 use yuma::analysis::scenario::{self, library::LIBRARY, run_scenario, summarize, YumaVersion};
@@ -73,7 +74,7 @@ pub fn run(a: ScenarioArgs) -> Result<(), CliError> {
     }
     let mut engine = make_engine(a.backend)?;
     let count = sc.epochs;
-    let bar = progress_bar(count as u64);
+    let bar = progress_bar(count as u64, "epochs");
     let results = run_scenario(&sc, engine.as_mut(), |k, s, r| {
         let dir = out.join(epoch_name(k, count));
         write_atomic(&dir.join("snapshot.json"), &write_snapshot(s))?;

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::backend::{make_engine, Backend};
-use super::batch::{progress_bar, write_atomic};
+use super::batch::write_atomic;
+use super::progress::progress_bar;
 use super::scenario::pretty;
 use super::CliError;
 use yuma::analysis::scenario::{self, YumaVersion};
@@ -78,7 +79,7 @@ pub fn run(a: SweepArgs) -> Result<(), CliError> {
     };
     let mut engine = make_engine(a.backend)?;
     let total = (points * epochs) as u64;
-    let bar = progress_bar(total);
+    let bar = progress_bar(total, "epochs");
     let start = std::time::Instant::now();
     let rows = run_sweep(base, &axes, engine.as_mut(), |d| bar.set_position(d))?;
     bar.finish_and_clear();
