@@ -143,7 +143,10 @@ fn replay_check_accepts_a_scenario_folder_and_metrics_read_it() {
     let summary: serde_json::Value =
         serde_json::from_str(&common::read(&out.join("summary.json"))).unwrap();
     let groups = summary["groups"].as_array().unwrap();
-    let share: f64 = groups.iter().map(|g| g["emission_share"].as_f64().unwrap()).sum();
+    let share: f64 = groups
+        .iter()
+        .map(|g| g["emission_share"].as_f64().unwrap())
+        .sum();
     assert!((share - 1.0).abs() < 1e-9, "emission shares sum to {share}");
     let csv = common::read(&metrics);
     assert!(csv.contains("copier_ratio_to_honest"));
