@@ -51,9 +51,28 @@ pub struct BatchArgs {
     /// works per shard.
     #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
     pub shard: Option<Shard>,
+    /// Also write the metrics of every epoch written to OUTDIR (JSON, or CSV when FILE ends in
+    /// .csv); the sequence totals take the outputs in natural path order.
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
 }
 
 pub fn run(a: BatchArgs) -> Result<(), CliError> {
+    let metrics = a.metrics.clone();
+    let output = a.output.clone();
+    compute_all(a)?;
+    metrics_after(&output, metrics.as_deref())
+}
+
+/// `--metrics FILE`: the metrics of the epochs written to OUTDIR.
+fn metrics_after(output: &Path, file: Option<&Path>) -> Result<(), CliError> {
+    match file {
+        Some(f) => super::metrics::metrics_of_output(Some(output), f),
+        None => Ok(()),
+    }
+}
+
+fn compute_all(a: BatchArgs) -> Result<(), CliError> {
     let (mut jobs, notes) = plan(&a.inputs, &a.output).map_err(CliError::new)?;
     for note in notes {
         eprintln!("{note}");

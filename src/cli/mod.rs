@@ -15,12 +15,16 @@ mod backend;
 mod batch;
 mod bench;
 mod check;
+mod emission;
 mod epoch;
 mod explain;
 mod gen;
 mod info;
+mod metrics;
 mod progress;
 mod replay;
+mod scenario;
+mod sweep;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -95,6 +99,10 @@ enum Command {
     Replay(replay::ReplayArgs),
     Batch(batch::BatchArgs),
     Bench(bench::BenchArgs),
+    Scenario(scenario::ScenarioArgs),
+    Metrics(metrics::MetricsArgs),
+    Emission(emission::EmissionArgs),
+    Sweep(sweep::SweepArgs),
     Validate(validate::ValidateArgs),
     Explain(explain::ExplainArgs),
 }
@@ -110,6 +118,10 @@ pub fn run() -> Result<(), CliError> {
         Command::Replay(a) => replay::run(a),
         Command::Batch(a) => batch::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Scenario(a) => scenario::run(a),
+        Command::Metrics(a) => metrics::run(a),
+        Command::Emission(a) => emission::run(a),
+        Command::Sweep(a) => sweep::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Explain(a) => explain::run(a),
     }

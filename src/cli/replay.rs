@@ -63,6 +63,10 @@ pub struct ReplayArgs {
     /// Which engine computes the epochs.
     #[arg(long, value_enum, default_value = "auto")]
     pub backend: Backend,
+    /// Also write the metrics of the written epochs (JSON, or CSV when FILE ends in .csv;
+    /// needs -o).
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
 }
 
 pub fn run(a: ReplayArgs) -> Result<(), CliError> {
@@ -75,6 +79,15 @@ pub fn run(a: ReplayArgs) -> Result<(), CliError> {
     match a.epochs {
         Some(k) => forward(&a, engine.as_mut(), k as usize),
         None => sequence(&a, engine.as_mut()),
+    }?;
+    metrics_after(&a)
+}
+
+/// `--metrics FILE`: the metrics of the epochs written to OUTDIR.
+fn metrics_after(a: &ReplayArgs) -> Result<(), CliError> {
+    match &a.metrics {
+        Some(file) => super::metrics::metrics_of_output(a.output.as_deref(), file),
+        None => Ok(()),
     }
 }
 
