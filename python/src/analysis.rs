@@ -10,8 +10,9 @@ use yuma::analysis::emission::{parse_date, project, BLOCKS_PER_DAY, DAYS_PER_YEA
 use yuma::analysis::metrics::{metrics_json, sequence_metrics};
 use yuma::analysis::scenario as scenarios_lib;
 use yuma::analysis::scenario::{library::LIBRARY, run_scenario, summarize, YumaVersion};
-use yuma::analysis::sweep::{parse_axis, run_sweep, Base};
+use yuma::analysis::sweep::{parse_axis, run_sweep_shard, Base};
 use yuma::jobs::write_atomic;
+use yuma::jobs::Shard;
 use yuma::output::{read_epoch, result_json, EpochResult};
 use yuma::replay::epoch_name;
 use yuma::snapshot::{read_snapshot, write_snapshot};
@@ -114,9 +115,10 @@ fn scenario<'py>(
 
 /// `yuma sweep` as a function: `input` is a snapshot file (`.json`) or a scenario; `sets` the
 /// `--set` strings (`"kappa=0.3:0.7:0.05"`, …). Returns the yuma-sweep/1 document (axes and one
-/// row of metrics per grid point, with the integers actually used).
+/// row of metrics per grid point, with the integers actually used). `shard="I/N"` runs only the
+/// grid points at positions ≡ I (mod N); rows keep their point numbers.
 #[pyfunction]
-#[pyo3(signature = (input, sets, epochs=None, yuma=None, backend="auto"))]
+#[pyo3(signature = (input, sets, epochs=None, yuma=None, backend="auto", shard=None))]
 fn sweep<'py>(
     py: Python<'py>,
     input: &str,
@@ -124,7 +126,9 @@ fn sweep<'py>(
     epochs: Option<usize>,
     yuma: Option<&str>,
     backend: &str,
+    shard: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let shard = shard.map(Shard::parse).transpose().map_err(yuma_error)?;
     let axes = sets
         .iter()
         .map(|s| parse_axis(s))
@@ -135,7 +139,7 @@ fn sweep<'py>(
         let k = epochs.unwrap_or(1);
         py.detach(|| {
             with_engine(backend, |engine| {
-                run_sweep(Base::Snapshot(&s, k), &axes, engine, |_| {})
+                run_sweep_shard(Base::Snapshot(&s, k), &axes, shard, engine, |_| {})
             })
         })
     } else {
@@ -148,7 +152,7 @@ fn sweep<'py>(
         }
         py.detach(|| {
             with_engine(backend, |engine| {
-                run_sweep(Base::Scenario(&sc), &axes, engine, |_| {})
+                run_sweep_shard(Base::Scenario(&sc), &axes, shard, engine, |_| {})
             })
         })
     }

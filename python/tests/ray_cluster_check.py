@@ -131,6 +131,19 @@ def main():
                 raise SystemExit(f"{p}: recomputed although it was complete")
         same_files(single, out2, total)
         print(f"driver killed and resumed: {len(before)} kept, {done} computed", flush=True)
+        # 3. A sweep split over the cluster equals the single-machine sweep.
+        snap = tmp / "sweep.json"
+        snap.write_text(yuma.gen(128, 16, seed=9, yuma3=True).to_json())
+        sets = ["kappa=0.2:0.8:0.1", "yuma3=false,true"]
+        whole = yuma.sweep(str(snap), sets, epochs=2, backend="cpu")
+        import ray as _ray
+
+        _ray.init(address=f"127.0.0.1:{PORT}", log_to_driver=False)
+        split = yuma.distributed.sweep(str(snap), sets, epochs=2, backend="cpu", tasks=3, progress=False)
+        _ray.shutdown()
+        if split != whole or len(whole["rows"]) != 14:
+            raise SystemExit("the distributed sweep differs from the single-machine one")
+        print("sweep over 3 tasks equals the single-machine sweep", flush=True)
     finally:
         sh(sys.executable, "-m", "ray.scripts.scripts", "stop", "--force", check=False)
     print("RAY CLUSTER CHECK PASSED")

@@ -132,6 +132,8 @@ def test_analysis_functions_equal_the_cli(yuma_bin, tmp_path):
     subprocess.run([yuma_bin, "sweep", snap, "--set", "kappa=0.3:0.5:0.1", "-o", tmp_path / "sw", "--backend", "cpu"], check=True, capture_output=True)
     cli = json.loads((tmp_path / "sw" / "sweep.json").read_text())
     assert sw["rows"] == cli["rows"] and len(sw["rows"]) == 3
+    parts = [yuma.sweep(str(snap), ["kappa=0.3:0.5:0.1"], backend="cpu", shard=f"{i}/2")["rows"] for i in range(2)]
+    assert sorted(parts[0] + parts[1], key=lambda r: r["point"]) == sw["rows"]
     em = yuma.emission(10_000_000 * 10**9, years=30)
     cli = json.loads(subprocess.run([yuma_bin, "emission", "--issuance", str(10_000_000 * 10**9), "--years", "30", "--json"], check=True, capture_output=True, text=True).stdout)
     assert em == cli and isinstance(em["block_emission"], int)

@@ -145,7 +145,12 @@ def scenario(
 ) -> Dict[str, Any]:
     """``yuma scenario``: {"summary", "metrics", "roles", "epochs": [Epoch]}."""
 def sweep(
-    input: str, sets: Sequence[str], epochs: Optional[int] = None, yuma: Optional[str] = None, backend: str = "auto"
+    input: str,
+    sets: Sequence[str],
+    epochs: Optional[int] = None,
+    yuma: Optional[str] = None,
+    backend: str = "auto",
+    shard: Optional[str] = None,
 ) -> Dict[str, Any]:
     """``yuma sweep``: the yuma-sweep/1 document."""
 def metrics(*inputs: Union[PathLike, Epoch]) -> Dict[str, Any]: ...

@@ -190,3 +190,44 @@ def validate(
         "errors": count("error"),
         "folders": folders,
     }
+
+
+def _sweep_shard(args: List[Tuple[str, List[str], Optional[int], Optional[str], str]], backend: str) -> Dict[str, Any]:
+    from yuma import _yuma
+
+    (input, sets, epochs, yuma, shard), = args
+    return _yuma.sweep(input, sets, epochs=epochs, yuma=yuma, backend=backend, shard=shard)
+
+
+def sweep(
+    input: str,
+    sets: Sequence[str],
+    epochs: Optional[int] = None,
+    yuma: Optional[str] = None,
+    address: Optional[str] = None,
+    backend: str = "auto",
+    tasks: Optional[int] = None,
+    progress: bool = True,
+    max_retries: int = 3,
+) -> Dict[str, Any]:
+    """``yuma sweep`` over a Ray cluster: the grid is split into ``tasks`` shards (grid points at
+    positions ≡ I mod N, the Rust ``--shard`` rule; default: the cluster's CPU count), each run
+    as one Ray task, and the rows are put back in point order. Returns the yuma-sweep/1
+    document, equal to a single-machine ``yuma.sweep`` of the same grid."""
+    ray = _ray(address)
+    n = max(1, int(tasks or ray.cluster_resources().get("CPU", 1)))
+    chunks = [[(input, list(sets), epochs, yuma, f"{i}/{n}")] for i in range(n)]
+    refs = _submit(ray, _sweep_shard, chunks, backend, max_retries)
+    docs: List[Dict[str, Any]] = []
+    lost: List[str] = []
+    _gather(
+        ray,
+        refs,
+        _Progress(n, "shards", progress),
+        lambda _chunk, doc: docs.append(doc),
+        lambda chunk, reason: lost.append(f"{chunk[0][4]}: {reason}"),
+    )
+    if lost:
+        raise RuntimeError("sweep shards failed: " + "; ".join(lost))
+    rows = sorted((r for d in docs for r in d["rows"]), key=lambda r: r["point"])
+    return {**docs[0], "rows": rows}

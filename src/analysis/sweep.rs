@@ -16,6 +16,7 @@ use super::metrics::{sequence_metrics, Roles, SequenceMetrics};
 use super::scenario::{Scenario, ScenarioRun};
 use super::units::fraction_to_units;
 use crate::engine::Engine;
+use crate::jobs::Shard;
 use crate::output::EpochResult;
 use crate::replay::next_snapshot;
 use crate::snapshot::{Hyperparams, Snapshot};
@@ -273,9 +274,29 @@ pub fn run_sweep(
     base: Base<'_>,
     axes: &[Axis],
     engine: &mut dyn Engine,
+    progress: impl FnMut(u64),
+) -> Result<Vec<SweepRow>, SweepError> {
+    run_sweep_shard(base, axes, None, engine, progress)
+}
+
+/// [`run_sweep`] on share `shard` of the grid only (points at positions ≡ I mod N); each row
+/// keeps its point's position in the whole grid, so the shards' rows together are the table.
+pub fn run_sweep_shard(
+    base: Base<'_>,
+    axes: &[Axis],
+    shard: Option<Shard>,
+    engine: &mut dyn Engine,
     mut progress: impl FnMut(u64),
 ) -> Result<Vec<SweepRow>, SweepError> {
-    let points = grid(axes);
+    let indexed: Vec<(usize, Vec<i64>)> = grid(axes).into_iter().enumerate().collect();
+    let indexed = match shard {
+        Some(sh) => sh.take(indexed),
+        None => indexed,
+    };
+    if indexed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let points: Vec<Vec<i64>> = indexed.iter().map(|(_, p)| p.clone()).collect();
     let params = |p: &[i64]| -> Vec<(String, i64)> {
         axes.iter()
             .map(|a| a.name.clone())
@@ -348,12 +369,12 @@ pub fn run_sweep(
             }
         }
     }
-    Ok(points
+    Ok(indexed
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            let m = sequence_metrics(&results[i], roles.as_ref());
-            row(i, params(p), &m, tempo)
+        .map(|(k, (i, p))| {
+            let m = sequence_metrics(&results[k], roles.as_ref());
+            row(*i, params(p), &m, tempo)
         })
         .collect())
 }

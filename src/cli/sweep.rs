@@ -10,7 +10,7 @@ use super::progress::progress_bar;
 use super::scenario::pretty;
 use super::CliError;
 use yuma::analysis::scenario::{self, YumaVersion};
-use yuma::analysis::sweep::{grid, parse_axis, run_sweep, sweep_csv, Base};
+use yuma::analysis::sweep::{grid, parse_axis, run_sweep_shard, sweep_csv, Base};
 use yuma::jobs::write_atomic;
 use yuma::snapshot::read_snapshot;
 
@@ -50,6 +50,10 @@ pub struct SweepArgs {
     /// Which engine computes the epochs.
     #[arg(long, value_enum, default_value = "auto")]
     pub backend: Backend,
+    /// Run only share I of N of the grid points (positions ≡ I mod N); the rows keep their
+    /// point numbers, so the shards' tables concatenate into the whole one.
+    #[arg(long, value_name = "I/N", value_parser = yuma::jobs::Shard::parse)]
+    pub shard: Option<yuma::jobs::Shard>,
 }
 
 pub fn run(a: SweepArgs) -> Result<(), CliError> {
@@ -58,7 +62,11 @@ pub fn run(a: SweepArgs) -> Result<(), CliError> {
         .iter()
         .map(|s| parse_axis(s))
         .collect::<Result<Vec<_>, _>>()?;
-    let points = grid(&axes).len();
+    let all_points = grid(&axes).len();
+    let points = match a.shard {
+        Some(sh) => sh.take((0..all_points).collect()).len(),
+        None => all_points,
+    };
     let is_snapshot = a.input.ends_with(".json");
     let snapshot;
     let sc;
@@ -81,7 +89,9 @@ pub fn run(a: SweepArgs) -> Result<(), CliError> {
     let total = (points * epochs) as u64;
     let bar = progress_bar(total, "epochs");
     let start = std::time::Instant::now();
-    let rows = run_sweep(base, &axes, engine.as_mut(), |d| bar.set_position(d))?;
+    let rows = run_sweep_shard(base, &axes, a.shard, engine.as_mut(), |d| {
+        bar.set_position(d)
+    })?;
     bar.finish_and_clear();
     let csv = sweep_csv(&axes, &rows);
     #[derive(serde::Serialize)]
