@@ -16,6 +16,7 @@ mod batch;
 mod bench;
 mod check;
 mod epoch;
+mod fetch;
 mod gen;
 mod info;
 mod replay;
@@ -84,6 +85,7 @@ enum Command {
     Replay(replay::ReplayArgs),
     Batch(batch::BatchArgs),
     Bench(bench::BenchArgs),
+    Fetch(fetch::FetchArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -97,6 +99,7 @@ pub fn run() -> Result<(), CliError> {
         Command::Replay(a) => replay::run(a),
         Command::Batch(a) => batch::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Fetch(a) => fetch::run(a),
     }
 }
 
