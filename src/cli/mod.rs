@@ -16,10 +16,13 @@ mod batch;
 mod bench;
 mod check;
 mod epoch;
+mod explain;
 mod fetch;
 mod gen;
 mod info;
+mod progress;
 mod replay;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -43,6 +46,14 @@ impl CliError {
         CliError {
             message: message.into(),
             code: 1,
+        }
+    }
+
+    /// A failure with a chosen exit status (`yuma validate`: 1 = mismatch, 2 = error).
+    pub fn with_code(message: impl Into<String>, code: i32) -> Self {
+        CliError {
+            message: message.into(),
+            code,
         }
     }
 
@@ -85,6 +96,8 @@ enum Command {
     Replay(replay::ReplayArgs),
     Batch(batch::BatchArgs),
     Bench(bench::BenchArgs),
+    Validate(validate::ValidateArgs),
+    Explain(explain::ExplainArgs),
     Fetch(fetch::FetchArgs),
 }
 
@@ -99,6 +112,8 @@ pub fn run() -> Result<(), CliError> {
         Command::Replay(a) => replay::run(a),
         Command::Batch(a) => batch::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Validate(a) => validate::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Fetch(a) => fetch::run(a),
     }
 }
