@@ -4,13 +4,13 @@
 //! to a temporary name and renamed; `recorded.json` last, so a folder holding it is complete.
 //! A walk keeps its progress in `DIR/.yuma-fetch.json` until it ends, for `--resume`.
 
+use super::progress::progress_bar;
 use super::CliError;
 use yuma::chain::{walk, ChainError, FetchOptions, Fetched, Node, NodeOptions};
 use yuma::recorded::recorded_json;
 use yuma::replay::epoch_name;
 use yuma::snapshot::write_snapshot;
 use clap::{ArgGroup, Args};
-use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -96,15 +96,6 @@ fn describe(f: &Fetched) -> String {
         f.snapshot.rao_emission,
         f.recorded.skip_uids
     )
-}
-
-fn bar(len: usize, what: &str) -> ProgressBar {
-    let pb = ProgressBar::new(len as u64);
-    if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg} ({elapsed})") {
-        pb.set_style(style.progress_chars("=> "));
-    }
-    pb.set_prefix(what.to_string());
-    pb
 }
 
 fn load_progress(out: &Path) -> Result<Option<Value>, CliError> {
@@ -205,7 +196,7 @@ async fn epochs(node: &Node, a: &FetchArgs, progress: Option<Value>) -> Result<(
         }
         None => vec![start_block(node, netuid, a).await?],
     };
-    let pb = bar(k, &format!("netuid {netuid}"));
+    let pb = progress_bar(k as u64, "epochs");
     let mut fetched = k;
     for i in 0..k {
         let dir = a.out.join(epoch_name(k - 1 - i, k));
@@ -258,7 +249,7 @@ async fn all_subnets(node: &Node, a: &FetchArgs, progress: Option<Value>) -> Res
             list
         }
     };
-    let pb = bar(list.len(), "subnets");
+    let pb = progress_bar(list.len() as u64, "subnets");
     let mut failed = Vec::new();
     for &(netuid, block) in &list {
         pb.set_message(format!("netuid {netuid}"));
