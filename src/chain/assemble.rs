@@ -101,7 +101,9 @@ pub fn commit_blocks(
 ) -> Vec<Option<u64>> {
     let mut best: HashMap<Account, u64> = HashMap::new();
     let mut offer = |hk: Account, cb: u64| {
-        best.entry(hk).and_modify(|b| *b = (*b).min(cb)).or_insert(cb);
+        best.entry(hk)
+            .and_modify(|b| *b = (*b).min(cb))
+            .or_insert(cb);
     };
     for (hk, queue) in hotkeys.iter().zip(v2) {
         if let (Some(hk), Some(q)) = (hk, queue) {
@@ -135,7 +137,12 @@ pub fn fit<T: Clone>(mut v: Vec<T>, n: usize, fill: T) -> Vec<T> {
 
 /// A recorded subnet vector cut to `n` entries; `None` (not recorded) with a warning when the
 /// chain stored fewer than `n`.
-pub fn recorded_vec<T>(v: Vec<T>, n: usize, item: &str, warnings: &mut Vec<String>) -> Option<Vec<T>> {
+pub fn recorded_vec<T>(
+    v: Vec<T>,
+    n: usize,
+    item: &str,
+    warnings: &mut Vec<String>,
+) -> Option<Vec<T>> {
     if v.len() < n {
         warnings.push(format!(
             "{item} at B holds {} entries for n = {n}: not recorded",
@@ -168,7 +175,11 @@ mod tests {
         let b = [2u8; 32];
         let e = Expiry::Counter { e_b: 10, rp: 1 };
         let v2 = vec![
-            Some(vec![([0; 32], 8, 100, 0), ([0; 32], 9, 150, 0), ([0; 32], 10, 90, 0)]),
+            Some(vec![
+                ([0; 32], 8, 100, 0),
+                ([0; 32], 9, 150, 0),
+                ([0; 32], 10, 90, 0),
+            ]),
             None,
         ];
         let tl = vec![

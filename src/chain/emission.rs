@@ -136,7 +136,10 @@ pub fn pin_emission(snapshot: &Snapshot, recorded: &Recorded, estimate: u64) -> 
     if !informative {
         return estimate_only(
             estimate,
-            Some("Emission at B is all zero: it does not pin rao_emission; the estimate is kept".into()),
+            Some(
+                "Emission at B is all zero: it does not pin rao_emission; the estimate is kept"
+                    .into(),
+            ),
         );
     }
     let mut probe = Probe {
@@ -150,7 +153,9 @@ pub fn pin_emission(snapshot: &Snapshot, recorded: &Recorded, estimate: u64) -> 
     let fail = |why: &str| {
         estimate_only(
             estimate,
-            Some(format!("no rao_emission reproduces Emission at B ({why}): the estimate is kept")),
+            Some(format!(
+                "no rao_emission reproduces Emission at B ({why}): the estimate is kept"
+            )),
         )
     };
     let (lo, hi) = match (lo, above) {
@@ -171,6 +176,8 @@ pub fn pin_emission(snapshot: &Snapshot, recorded: &Recorded, estimate: u64) -> 
             interval: Some((lo, hi)),
             warning: None,
         },
-        _ => fail(&format!("E = {value} in [{lo}, {hi}] does not match every uid")),
+        _ => fail(&format!(
+            "E = {value} in [{lo}, {hi}] does not match every uid"
+        )),
     }
 }

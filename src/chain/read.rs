@@ -50,12 +50,15 @@ fn bad(e: String) -> ChainError {
 
 /// A ValueQuery item: its default when absent.
 fn val<T: Decode>(v: &Option<Vec<u8>>, default: T, what: &str) -> Result<T, ChainError> {
-    v.as_deref().map_or(Ok(default), |b| decode(b, what).map_err(bad))
+    v.as_deref()
+        .map_or(Ok(default), |b| decode(b, what).map_err(bad))
 }
 
 /// An OptionQuery item.
 fn opt<T: Decode>(v: &Option<Vec<u8>>, what: &str) -> Result<Option<T>, ChainError> {
-    v.as_deref().map(|b| decode(b, what).map_err(bad)).transpose()
+    v.as_deref()
+        .map(|b| decode(b, what).map_err(bad))
+        .transpose()
 }
 
 /// Refuses runtimes outside 422–425 (newer only with the flag: then a warning).
@@ -120,7 +123,12 @@ async fn read_s(node: &Node, netuid: u16, spec: u32, at: &At) -> Result<AtS, Cha
     let i_rp = b.add(keys::by_u16_twox("RevealPeriodEpochs", netuid));
     let i_permit = b.add(by("ValidatorPermit"));
     let pend = b.range(
-        ["PendingServerEmission", "PendingValidatorEmission", "PendingRootAlphaDivs"].map(by),
+        [
+            "PendingServerEmission",
+            "PendingValidatorEmission",
+            "PendingRootAlphaDivs",
+        ]
+        .map(by),
     );
     let v = node.query(&b.0, at).await?;
     let (low, high) = val(&v[i_alpha], (45875u16, 58982u16), "AlphaValues")?;
@@ -245,7 +253,9 @@ pub async fn fetch_epoch(
         )));
     }
     if sb.last_step != block {
-        return Err(walk::not_an_epoch(node, netuid, block, sb.last_step, s.hyper.tempo, spec).await);
+        return Err(
+            walk::not_an_epoch(node, netuid, block, sb.last_step, s.hyper.tempo, spec).await,
+        );
     }
     if s.n == 0 {
         return Err(ChainError::Refused(format!(
@@ -262,7 +272,14 @@ pub async fn fetch_epoch(
     }
     let n = usize::from(s.n);
     let mechs: Vec<u16> = (0..s.mechs).map(|m| storage_index(netuid, m)).collect();
-    let expiry = Expiry::new(spec, block, netuid, s.hyper.tempo, s.epoch_index, s.reveal_period);
+    let expiry = Expiry::new(
+        spec,
+        block,
+        netuid,
+        s.hyper.tempo,
+        s.epoch_index,
+        s.reveal_period,
+    );
     let reveal_key = expiry.reveal_key();
 
     // Round 2: per-uid and per-mechanism storage at S, the stakes, the timelocked keys at S_B.
@@ -282,7 +299,10 @@ pub async fn fetch_epoch(
         .collect();
     let i_owner = s.owner_hotkey.map(|hk| b.add(keys::uids(netuid, &hk)));
     let args = scale::selective_metagraph_args(netuid, &scale::STAKE_INDEXES);
-    let prefixes: Vec<Vec<u8>> = mechs.iter().map(|&idx| keys::timelocked_prefix(idx)).collect();
+    let prefixes: Vec<Vec<u8>> = mechs
+        .iter()
+        .map(|&idx| keys::timelocked_prefix(idx))
+        .collect();
     let tl_keys = futures_util::future::try_join_all(prefixes.iter().map(|p| node.keys(p, &hb)));
     let (v, stakes, tl_keys) = futures_util::try_join!(
         node.query(&b.0, &hp),
@@ -291,7 +311,12 @@ pub async fn fetch_epoch(
     )?;
     let stakes = scale::selective_stakes(&stakes)
         .map_err(bad)?
-        .ok_or_else(|| ChainError::Refused(format!("netuid {netuid} does not exist at block {}", block - 1)))?;
+        .ok_or_else(|| {
+            ChainError::Refused(format!(
+                "netuid {netuid} does not exist at block {}",
+                block - 1
+            ))
+        })?;
     if stakes.netuid != netuid || stakes.alpha.len() != n || stakes.tao.len() != n {
         return Err(bad(format!(
             "get_selective_metagraph at block {}: netuid {} with {}/{} stakes, expected netuid {netuid} with n = {n}",
@@ -308,7 +333,13 @@ pub async fn fetch_epoch(
     let bar: Vec<u64> = v[r_bar.clone()]
         .iter()
         .zip(&hotkeys)
-        .map(|(x, hk)| Ok(if hk.is_some() { val(x, 0u64, "BlockAtRegistration")? } else { 0 }))
+        .map(|(x, hk)| {
+            Ok(if hk.is_some() {
+                val(x, 0u64, "BlockAtRegistration")?
+            } else {
+                0
+            })
+        })
         .collect::<Result<_, ChainError>>()?;
     let mut owner_uid: Option<u16> = match i_owner {
         Some(i) => opt(&v[i], "Uids")?,
@@ -320,7 +351,12 @@ pub async fn fetch_epoch(
     let r_v2: Vec<_> = mechs
         .iter()
         .map(|&idx| {
-            c.range(hotkeys.iter().flatten().map(|hk| keys::weight_commits(idx, hk)))
+            c.range(
+                hotkeys
+                    .iter()
+                    .flatten()
+                    .map(|hk| keys::weight_commits(idx, hk)),
+            )
         })
         .collect();
     let mut d = Batch::default();
@@ -330,13 +366,18 @@ pub async fn fetch_epoch(
     for (m, &idx) in mechs.iter().enumerate() {
         let mut uids = Vec::new();
         if let Some(i) = r_mech[m].3 {
-            for (who, ..) in val::<Vec<TimelockedCommit>>(&v[i], Vec::new(), "TimelockedWeightCommits")? {
+            for (who, ..) in
+                val::<Vec<TimelockedCommit>>(&v[i], Vec::new(), "TimelockedWeightCommits")?
+            {
                 uids.extend((0..n).filter(|&u| hotkeys[u] == Some(who)));
             }
         }
         uids.sort_unstable();
         uids.dedup();
-        let r_w = d.range(uids.iter().map(|&u| keys::by_u16_u16("Weights", idx, u as u16)));
+        let r_w = d.range(
+            uids.iter()
+                .map(|&u| keys::by_u16_u16("Weights", idx, u as u16)),
+        );
         let r_bonds = d.range((0..s.n).map(|u| keys::by_u16_u16("Bonds", idx, u)));
         let i_inc = d.add(keys::by_u16("Incentive", idx));
         let i_lu = d.add(keys::by_u16("LastUpdate", idx));
@@ -492,7 +533,11 @@ pub async fn fetch_epoch(
 
 /// `PendingServerEmission + PendingValidatorEmission + PendingRootAlphaDivs` at `at`.
 async fn read_pending(node: &Node, netuid: u16, at: &At) -> Result<u64, ChainError> {
-    let items = ["PendingServerEmission", "PendingValidatorEmission", "PendingRootAlphaDivs"];
+    let items = [
+        "PendingServerEmission",
+        "PendingValidatorEmission",
+        "PendingRootAlphaDivs",
+    ];
     let v = node
         .query(&items.map(|i| keys::by_u16(i, netuid)), at)
         .await?;

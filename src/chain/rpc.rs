@@ -230,7 +230,11 @@ impl Node {
     /// `state_getStorage(key, hash)`: the raw value, `None` when absent.
     pub async fn storage(&self, key: &[u8], at: &At) -> Result<Option<Vec<u8>>, ChainError> {
         let v = self
-            .call("state_getStorage", rpc_params![hex(key), &at.hash], Some(at))
+            .call(
+                "state_getStorage",
+                rpc_params![hex(key), &at.hash],
+                Some(at),
+            )
             .await?;
         self.opt_bytes("state_getStorage", &v)
     }
@@ -260,7 +264,10 @@ impl Node {
             .await?;
         let method = "state_queryStorageAt";
         let mut found = std::collections::HashMap::new();
-        for set in v.as_array().ok_or_else(|| self.bad_answer(method, "not a list"))? {
+        for set in v
+            .as_array()
+            .ok_or_else(|| self.bad_answer(method, "not a list"))?
+        {
             let changes = set
                 .get("changes")
                 .and_then(Value::as_array)
@@ -284,9 +291,7 @@ impl Node {
         keys: &[Vec<u8>],
         at: &At,
     ) -> Result<Vec<Option<Vec<u8>>>, ChainError> {
-        let chunks = keys
-            .chunks(KEYS_PER_QUERY)
-            .map(|c| self.query_chunk(c, at));
+        let chunks = keys.chunks(KEYS_PER_QUERY).map(|c| self.query_chunk(c, at));
         let parts = futures_util::future::try_join_all(chunks).await?;
         Ok(parts.into_iter().flatten().collect())
     }

@@ -82,8 +82,8 @@ pub fn selective_stakes(bytes: &[u8]) -> Result<Option<Stakes>, String> {
         match (tag, index) {
             (0, _) => {}
             (1, ALPHA_STAKE_INDEX | TAO_STAKE_INDEX) => {
-                let v: Vec<Compact<u64>> = Decode::decode(input)
-                    .map_err(|e| err(&format!("field {index}: {e}")))?;
+                let v: Vec<Compact<u64>> =
+                    Decode::decode(input).map_err(|e| err(&format!("field {index}: {e}")))?;
                 let v: Vec<u64> = v.into_iter().map(|c| c.0).collect();
                 if index == ALPHA_STAKE_INDEX {
                     alpha = Some(v);
@@ -91,7 +91,11 @@ pub fn selective_stakes(bytes: &[u8]) -> Result<Option<Stakes>, String> {
                     tao = Some(v);
                 }
             }
-            (1, _) => return Err(err(&format!("field {index} is present but was not asked for"))),
+            (1, _) => {
+                return Err(err(&format!(
+                    "field {index} is present but was not asked for"
+                )))
+            }
             (b, _) => return Err(err(&format!("field {index}: Option tag {b}"))),
         }
         index += 1;

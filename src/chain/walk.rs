@@ -11,7 +11,9 @@ use super::{ChainError, LEGACY_SPEC};
 
 async fn at(node: &Node, block: u64) -> Result<At, ChainError> {
     node.block_hash(block).await?.ok_or_else(|| {
-        ChainError::Refused(format!("block {block} is not on the node yet: pick an older block"))
+        ChainError::Refused(format!(
+            "block {block} is not on the node yet: pick an older block"
+        ))
     })
 }
 
@@ -43,7 +45,9 @@ pub async fn subnets_at(node: &Node, block: u64) -> Result<Vec<(u16, u64)>, Chai
     let flags = node.query(&added, &at).await?;
     let mut netuids: Vec<u16> = Vec::new();
     for (k, v) in added.iter().zip(&flags) {
-        let on = v.as_deref().map_or(Ok(false), |b| decode::<bool>(b, "NetworksAdded"));
+        let on = v
+            .as_deref()
+            .map_or(Ok(false), |b| decode::<bool>(b, "NetworksAdded"));
         if on.map_err(ChainError::Node)? {
             netuids.extend(keys::netuid_of(k));
         }

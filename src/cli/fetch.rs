@@ -6,14 +6,14 @@
 
 use super::progress::progress_bar;
 use super::CliError;
-use yuma::chain::{walk, ChainError, FetchOptions, Fetched, Node, NodeOptions};
-use yuma::recorded::recorded_json;
-use yuma::replay::epoch_name;
-use yuma::snapshot::write_snapshot;
 use clap::{ArgGroup, Args};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use yuma::chain::{walk, ChainError, FetchOptions, Fetched, Node, NodeOptions};
+use yuma::recorded::recorded_json;
+use yuma::replay::epoch_name;
+use yuma::snapshot::write_snapshot;
 
 /// Fetch a subnet's epoch input and recorded outputs from a subtensor node.
 #[derive(Args)]
@@ -101,9 +101,9 @@ fn describe(f: &Fetched) -> String {
 fn load_progress(out: &Path) -> Result<Option<Value>, CliError> {
     let path = out.join(PROGRESS_FILE);
     match std::fs::read_to_string(&path) {
-        Ok(t) => serde_json::from_str(&t)
-            .map(Some)
-            .map_err(|e| CliError::new(format!("{}: {e}; delete it to start over", path.display()))),
+        Ok(t) => serde_json::from_str(&t).map(Some).map_err(|e| {
+            CliError::new(format!("{}: {e}; delete it to start over", path.display()))
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io_err(&path, e)),
     }
@@ -207,7 +207,10 @@ async fn epochs(node: &Node, a: &FetchArgs, progress: Option<Value>) -> Result<(
             write_epoch(&dir, &f)?;
             blocks.truncate(i + 1);
             blocks.push(f.previous_epoch);
-            save_progress(&a.out, &json!({"format": "yuma-fetch-progress/1", "netuid": netuid, "epochs": k, "blocks": blocks}))?;
+            save_progress(
+                &a.out,
+                &json!({"format": "yuma-fetch-progress/1", "netuid": netuid, "epochs": k, "blocks": blocks}),
+            )?;
         }
         pb.inc(1);
         if i + 1 < k && blocks[i + 1] == 0 {
@@ -222,7 +225,10 @@ async fn epochs(node: &Node, a: &FetchArgs, progress: Option<Value>) -> Result<(
             let to = a.out.join(epoch_name(fetched - 1 - i, fetched));
             std::fs::rename(&from, &to).map_err(|e| io_err(&from, e))?;
         }
-        say!("netuid {netuid}: only {fetched} epoch(s) recorded before block {}", blocks[0]);
+        say!(
+            "netuid {netuid}: only {fetched} epoch(s) recorded before block {}",
+            blocks[0]
+        );
     }
     let _ = std::fs::remove_file(a.out.join(PROGRESS_FILE));
     say!(
@@ -245,7 +251,10 @@ async fn all_subnets(node: &Node, a: &FetchArgs, progress: Option<Value>) -> Res
                 None => walk::head(node).await?,
             };
             let list = walk::subnets_at(node, block).await?;
-            save_progress(&a.out, &json!({"format": "yuma-fetch-progress/1", "block": block, "subnets": list}))?;
+            save_progress(
+                &a.out,
+                &json!({"format": "yuma-fetch-progress/1", "block": block, "subnets": list}),
+            )?;
             list
         }
     };

@@ -253,18 +253,26 @@ fn check_epoch(dir: &Path, result: &EpochResult) -> Result<Vec<String>, String> 
     let expected_file = dir.join("epoch.json");
     if expected_file.is_file() || !dir.join("recorded.json").is_file() {
         return read_epoch(&expected_file)
-            .map(|expected| compare(&expected, result).iter().map(ToString::to_string).collect())
+            .map(|expected| {
+                compare(&expected, result)
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect()
+            })
             .map_err(|e| e.to_string());
     }
     let recorded_file = dir.join("recorded.json");
     let recorded = read_recorded(&recorded_file).map_err(|e| e.to_string())?;
-    let report = validate(result, &recorded)
-        .map_err(|e| format!("{}: {e}", recorded_file.display()))?;
+    let report =
+        validate(result, &recorded).map_err(|e| format!("{}: {e}", recorded_file.display()))?;
     Ok(report
         .mismatches
         .iter()
         .map(|m| {
-            let mech = m.mechanism.map(|m| format!(" mechanism {m}")).unwrap_or_default();
+            let mech = m
+                .mechanism
+                .map(|m| format!(" mechanism {m}"))
+                .unwrap_or_default();
             let target = m.target.map(|j| format!(" → {j}")).unwrap_or_default();
             format!(
                 "recorded {} uid {}{mech}{target}: chain {} yuma {}",

@@ -158,11 +158,17 @@ fn validate_all(
             let result = match input {
                 Err(e) => Err(e.clone()),
                 Ok((_, recorded)) => match computed.next() {
-                    Some(Ok(epoch)) => validate(&epoch, recorded).map_err(|e| {
-                        format!("{}: {e}", pair.recorded.display())
-                    }),
-                    Some(Err(e)) => Err(format!("{}: {} engine: {e}", pair.snapshot.display(), engine.name())),
-                    None => Err(format!("{}: the engine returned no result", pair.snapshot.display())),
+                    Some(Ok(epoch)) => validate(&epoch, recorded)
+                        .map_err(|e| format!("{}: {e}", pair.recorded.display())),
+                    Some(Err(e)) => Err(format!(
+                        "{}: {} engine: {e}",
+                        pair.snapshot.display(),
+                        engine.name()
+                    )),
+                    None => Err(format!(
+                        "{}: the engine returned no result",
+                        pair.snapshot.display()
+                    )),
                 },
             };
             let outcome = FolderOutcome {
@@ -187,7 +193,11 @@ fn folder_of(o: &FolderOutcome) -> String {
 fn one_line(o: &FolderOutcome, show: usize) {
     match &o.result {
         Ok(r) if r.passed() => {
-            let note = if r.compared_anything() { "" } else { " (warning: nothing was compared)" };
+            let note = if r.compared_anything() {
+                ""
+            } else {
+                " (warning: nothing was compared)"
+            };
             say!("pass {}{note}", folder_of(o));
         }
         Ok(r) => {
@@ -200,7 +210,10 @@ fn one_line(o: &FolderOutcome, show: usize) {
 
 fn failing_detail(r: &Report, show: usize) {
     for m in r.mismatches.iter().take(show.min(5)) {
-        let mech = m.mechanism.map(|m| format!(" mechanism {m}")).unwrap_or_default();
+        let mech = m
+            .mechanism
+            .map(|m| format!(" mechanism {m}"))
+            .unwrap_or_default();
         let target = m.target.map(|j| format!(" → {j}")).unwrap_or_default();
         say!(
             "    uid {}{mech}: {}{target}: chain {} yuma {}",
@@ -217,7 +230,8 @@ fn failing_detail(r: &Report, show: usize) {
 
 pub fn run(a: ValidateArgs) -> Result<(), CliError> {
     let pairs = pairs_of(&a.inputs)?;
-    let mut engine = make_engine(a.backend).map_err(|e| CliError::with_code(e.to_string(), EXIT_ERROR))?;
+    let mut engine =
+        make_engine(a.backend).map_err(|e| CliError::with_code(e.to_string(), EXIT_ERROR))?;
     let single = is_pair(&a.inputs);
     let bar = progress_bar(pairs.len() as u64, "folders");
     let outcomes = validate_all(&pairs, engine.as_mut(), |o| {
@@ -249,7 +263,10 @@ pub fn run(a: ValidateArgs) -> Result<(), CliError> {
     }
     if errors > 0 {
         Err(CliError::with_code(
-            format!("{errors} of {} folders could not be validated", doc.outcomes.len()),
+            format!(
+                "{errors} of {} folders could not be validated",
+                doc.outcomes.len()
+            ),
             EXIT_ERROR,
         ))
     } else if failed > 0 {
@@ -257,7 +274,10 @@ pub fn run(a: ValidateArgs) -> Result<(), CliError> {
             if single {
                 "the recorded values differ from the computed epoch".to_string()
             } else {
-                format!("{failed} of {} folders differ from the chain", doc.outcomes.len())
+                format!(
+                    "{failed} of {} folders differ from the chain",
+                    doc.outcomes.len()
+                )
             },
             EXIT_MISMATCH,
         ))

@@ -29,7 +29,11 @@ const TEXT_ROWS: usize = 40;
 
 fn more(s: &mut String, total: usize) {
     if total > TEXT_ROWS {
-        let _ = writeln!(s, "  … {} more (all of them with --json)", total - TEXT_ROWS);
+        let _ = writeln!(
+            s,
+            "  … {} more (all of them with --json)",
+            total - TEXT_ROWS
+        );
     }
 }
 
@@ -41,7 +45,14 @@ fn bonds_table(s: &mut String, title: &str, entries: &[BondEntry], liquid: bool)
     let _ = writeln!(
         s,
         "  {:>9} {:>6} {:>7} {:>12} {:>12} {:>12} {:>12} {:>7}",
-        "validator", "miner", "stored", "masked", "w_for_bonds", if liquid { "alpha" } else { "" }, "ema", "after"
+        "validator",
+        "miner",
+        "stored",
+        "masked",
+        "w_for_bonds",
+        if liquid { "alpha" } else { "" },
+        "ema",
+        "after"
     );
     for b in entries.iter().take(TEXT_ROWS) {
         let _ = writeln!(
@@ -52,9 +63,14 @@ fn bonds_table(s: &mut String, title: &str, entries: &[BondEntry], liquid: bool)
             b.stored.map_or_else(|| "-".to_string(), |x| x.to_string()),
             opt_fixed(b.masked),
             opt_fixed(b.weight_for_bonds),
-            if liquid { opt_fixed(b.alpha) } else { String::new() },
+            if liquid {
+                opt_fixed(b.alpha)
+            } else {
+                String::new()
+            },
             opt_fixed(b.ema),
-            b.stored_after.map_or_else(|| "-".to_string(), |x| x.to_string()),
+            b.stored_after
+                .map_or_else(|| "-".to_string(), |x| x.to_string()),
         );
     }
     more(s, entries.len());
@@ -91,7 +107,11 @@ pub fn explain_text(e: &Explanation) -> String {
             it.stage.unwrap_or("derived from hyperparams")
         );
     }
-    let removed = e.weights_in.iter().filter(|w| w.removed_by.is_some()).count();
+    let removed = e
+        .weights_in
+        .iter()
+        .filter(|w| w.removed_by.is_some())
+        .count();
     let _ = writeln!(
         s,
         "\nweights it receives (column {}): {} entries, {removed} removed by a mask  [Weights … Weights (mask+norm), Clipped Weights]",
@@ -131,7 +151,11 @@ pub fn explain_text(e: &Explanation) -> String {
         e.weights_out.len()
     );
     if !e.weights_out.is_empty() {
-        let _ = writeln!(s, "  {:>6} {:>12} {:>12} {:>12}", "miner", "normalized", "clipped", "consensus");
+        let _ = writeln!(
+            s,
+            "  {:>6} {:>12} {:>12} {:>12}",
+            "miner", "normalized", "clipped", "consensus"
+        );
     }
     for w in e.weights_out.iter().take(TEXT_ROWS) {
         let _ = writeln!(
@@ -144,13 +168,27 @@ pub fn explain_text(e: &Explanation) -> String {
         );
     }
     more(&mut s, e.weights_out.len());
-    let mask = if e.yuma3 { "Bonds: (mask)" } else { "B (outdatedmask)" };
+    let mask = if e.yuma3 {
+        "Bonds: (mask)"
+    } else {
+        "B (outdatedmask)"
+    };
     let stages = format!(
         "[{mask}, yuma: weights_for_bonds,{} yuma: ema_bonds final]",
         if e.liquid_alpha { " alphas," } else { "" }
     );
-    bonds_table(&mut s, &format!("bonds it holds (row {}) {stages}", e.uid), &e.bonds_held, e.liquid_alpha);
-    bonds_table(&mut s, &format!("bonds it receives (column {}) {stages}", e.uid), &e.bonds_received, e.liquid_alpha);
+    bonds_table(
+        &mut s,
+        &format!("bonds it holds (row {}) {stages}", e.uid),
+        &e.bonds_held,
+        e.liquid_alpha,
+    );
+    bonds_table(
+        &mut s,
+        &format!("bonds it receives (column {}) {stages}", e.uid),
+        &e.bonds_received,
+        e.liquid_alpha,
+    );
     s
 }
 
@@ -256,7 +294,10 @@ pub fn explain_json(e: &Explanation) -> String {
                     .collect(),
             ),
         )
-        .raw("bonds_held", &list(e.bonds_held.iter().map(bond_json).collect()))
+        .raw(
+            "bonds_held",
+            &list(e.bonds_held.iter().map(bond_json).collect()),
+        )
         .raw(
             "bonds_received",
             &list(e.bonds_received.iter().map(bond_json).collect()),

@@ -57,7 +57,11 @@ fn occurrences<T>(row: &[(u16, T)], j: u16) -> usize {
 
 /// Pairs each entry of a normalized row with its clipped value: clipping keeps the order and
 /// drops an entry exactly when `c_j < w_ij` and `c_j <= 0` (`clip_weights`).
-fn align_clipped(normalized: &[(u16, i64)], clipped: &[(u16, i64)], consensus: &[i64]) -> Vec<Option<i64>> {
+fn align_clipped(
+    normalized: &[(u16, i64)],
+    clipped: &[(u16, i64)],
+    consensus: &[i64],
+) -> Vec<Option<i64>> {
     let mut p = 0;
     normalized
         .iter()
@@ -96,10 +100,16 @@ fn output_items(items: &mut Vec<Item>, e: &EpochOutput, u: usize, label: &'stati
     push("stake_weight (rao)", Raw::Int(e.stake_weight[u]));
     push("consensus (u16)", Raw::Int(e.consensus[u].into()));
     push("incentive (u16)", Raw::Int(e.incentive[u].into()));
-    push("validator_trust (u16)", Raw::Int(e.validator_trust[u].into()));
+    push(
+        "validator_trust (u16)",
+        Raw::Int(e.validator_trust[u].into()),
+    );
     push("dividend (u16)", Raw::Int(e.dividend[u].into()));
     push("server_emission (rao)", Raw::Int(e.server_emission[u]));
-    push("validator_emission (rao)", Raw::Int(e.validator_emission[u]));
+    push(
+        "validator_emission (rao)",
+        Raw::Int(e.validator_emission[u]),
+    );
     push("emission (rao)", Raw::Int(e.emission[u]));
 }
 
@@ -132,28 +142,96 @@ pub fn build(
     // Activity, stake, permits.
     let block: u64 = st.must("current_block")?;
     let cutoff: u64 = st.must("activity_cutoff")?;
-    item("activity", "current block", "current_block", Raw::Int(block));
-    item("activity", "activity cutoff (blocks)", "activity_cutoff", Raw::Int(cutoff));
-    item("activity", "last weight set (block)", "Last update", Raw::Int(st.must::<Vec<u64>>("Last update")?[u]));
-    item("activity", "registered at (block)", "Block at registration", Raw::Int(st.must::<Vec<u64>>("Block at registration")?[u]));
-    item("activity", "inactive", "Inactive", Raw::Bool(st.must::<Vec<bool>>("Inactive")?[u]));
+    item(
+        "activity",
+        "current block",
+        "current_block",
+        Raw::Int(block),
+    );
+    item(
+        "activity",
+        "activity cutoff (blocks)",
+        "activity_cutoff",
+        Raw::Int(cutoff),
+    );
+    item(
+        "activity",
+        "last weight set (block)",
+        "Last update",
+        Raw::Int(st.must::<Vec<u64>>("Last update")?[u]),
+    );
+    item(
+        "activity",
+        "registered at (block)",
+        "Block at registration",
+        Raw::Int(st.must::<Vec<u64>>("Block at registration")?[u]),
+    );
+    item(
+        "activity",
+        "inactive",
+        "Inactive",
+        Raw::Bool(st.must::<Vec<bool>>("Inactive")?[u]),
+    );
     item("stake", "alpha stake", "alpha_stake", wide("alpha_stake")?);
     item("stake", "tao stake", "tao_stake", wide("tao_stake")?);
-    item("stake", "total stake (alpha + tao·tao_weight)", "total_stake", wide("total_stake")?);
-    item("stake", "stake after the threshold", "Filtered stake", wide("Filtered stake")?);
+    item(
+        "stake",
+        "total stake (alpha + tao·tao_weight)",
+        "total_stake",
+        wide("total_stake")?,
+    );
+    item(
+        "stake",
+        "stake after the threshold",
+        "Filtered stake",
+        wide("Filtered stake")?,
+    );
     let active_stake = fixed("Active Stake")?;
-    item("stake", "normalized stake", "Normalised Stake", Raw::Fixed(fixed("Normalised Stake")?[u]));
-    item("stake", "active stake", "Active Stake", Raw::Fixed(active_stake[u]));
-    item("permit", "permit before the epoch", "validator_permits", Raw::Bool(st.must::<Vec<bool>>("validator_permits")?[u]));
-    item("permit", "new permit", "new_validator_permits", Raw::Bool(st.must::<Vec<bool>>("new_validator_permits")?[u]));
+    item(
+        "stake",
+        "normalized stake",
+        "Normalised Stake",
+        Raw::Fixed(fixed("Normalised Stake")?[u]),
+    );
+    item(
+        "stake",
+        "active stake",
+        "Active Stake",
+        Raw::Fixed(active_stake[u]),
+    );
+    item(
+        "permit",
+        "permit before the epoch",
+        "validator_permits",
+        Raw::Bool(st.must::<Vec<bool>>("validator_permits")?[u]),
+    );
+    item(
+        "permit",
+        "new permit",
+        "new_validator_permits",
+        Raw::Bool(st.must::<Vec<bool>>("new_validator_permits")?[u]),
+    );
 
     // This uid as a miner: column U of the weights, consensus, incentive.
     let consensus = fixed("Consensus")?;
-    item("miner", "consensus (clipping point of its column)", "Consensus", Raw::Fixed(consensus[u]));
-    item("miner", "incentive (share of the clipped, stake-weighted weights)", "Incentive (=Rank)", Raw::Fixed(fixed("Incentive (=Rank)")?[u]));
+    item(
+        "miner",
+        "consensus (clipping point of its column)",
+        "Consensus",
+        Raw::Fixed(consensus[u]),
+    );
+    item(
+        "miner",
+        "incentive (share of the clipped, stake-weighted weights)",
+        "Incentive (=Rank)",
+        Raw::Fixed(fixed("Incentive (=Rank)")?[u]),
+    );
 
     let read: SparseBits = st.must("Weights")?;
-    let masks: Vec<SparseBits> = MASK_STAGES.iter().map(|l| st.must(l)).collect::<Result<_, _>>()?;
+    let masks: Vec<SparseBits> = MASK_STAGES
+        .iter()
+        .map(|l| st.must(l))
+        .collect::<Result<_, _>>()?;
     let norm: SparseBits = st.must("Weights (mask+norm)")?;
     let clipped: SparseBits = st.must("Clipped Weights")?;
     let mut weights_in = Vec::new();
@@ -196,11 +274,26 @@ pub fn build(
             consensus: consensus.get(usize::from(j)).copied().unwrap_or(0),
         })
         .collect();
-    item("validator", "validator trust (sum of its clipped weights)", "Validator Trust", Raw::Fixed(fixed("Validator Trust")?[u]));
+    item(
+        "validator",
+        "validator trust (sum of its clipped weights)",
+        "Validator Trust",
+        Raw::Fixed(fixed("Validator Trust")?[u]),
+    );
     if s.hyperparams.yuma3_enabled {
-        item("validator", "total bonds (EMA bonds · incentive)", "total_bonds_per_validator", Raw::Fixed(fixed("total_bonds_per_validator")?[u]));
+        item(
+            "validator",
+            "total bonds (EMA bonds · incentive)",
+            "total_bonds_per_validator",
+            Raw::Fixed(fixed("total_bonds_per_validator")?[u]),
+        );
     }
-    item("validator", "dividends", "Dividends", Raw::Fixed(fixed("Dividends")?[u]));
+    item(
+        "validator",
+        "dividends",
+        "Dividends",
+        Raw::Fixed(fixed("Dividends")?[u]),
+    );
 
     // Emission.
     for (name, label) in [
@@ -215,12 +308,21 @@ pub fn build(
         ("validator emission (rao)", "Validator Emission"),
         ("combined emission (rao)", "Combined Emission"),
     ] {
-        item("emission", name, label, Raw::Int(st.must::<Vec<u64>>(label)?[u]));
+        item(
+            "emission",
+            name,
+            label,
+            Raw::Int(st.must::<Vec<u64>>(label)?[u]),
+        );
     }
 
     // Bonds.
     let yuma3 = s.hyperparams.yuma3_enabled;
-    let masked: SparseBits = st.must(if yuma3 { "Bonds: (mask)" } else { "B (outdatedmask)" })?;
+    let masked: SparseBits = st.must(if yuma3 {
+        "Bonds: (mask)"
+    } else {
+        "B (outdatedmask)"
+    })?;
     let wb: SparseBits = st.must("yuma: weights_for_bonds")?;
     let ema: SparseBits = st.must("yuma: ema_bonds final")?;
     let alphas: Option<Vec<Vec<i64>>> = st.get("alphas")?;
@@ -249,15 +351,25 @@ pub fn build(
     held.dedup();
     let bonds_held: Vec<BondEntry> = held.into_iter().map(|j| bond(u, j)).collect();
     let bonds_received: Vec<BondEntry> = (0..s.len())
-        .filter(|&i| [&masked[i], &wb[i], &ema[i]].iter().any(|r| entry(r, uid).is_some()))
+        .filter(|&i| {
+            [&masked[i], &wb[i], &ema[i]]
+                .iter()
+                .any(|r| entry(r, uid).is_some())
+        })
         .map(|i| bond(i, uid))
         .collect();
     let liquid = alphas.is_some();
     if !liquid {
         let (alpha, label) = if yuma3 {
-            (alpha_wrapping(s.hyperparams.bonds_moving_average), "bonds EMA rate α = 1 − bonds_moving_average / 10^6")
+            (
+                alpha_wrapping(s.hyperparams.bonds_moving_average),
+                "bonds EMA rate α = 1 − bonds_moving_average / 10^6",
+            )
         } else {
-            (alpha_saturating(s.hyperparams.bonds_moving_average), "bonds EMA rate α = 1 − bonds_moving_average / 10^6")
+            (
+                alpha_saturating(s.hyperparams.bonds_moving_average),
+                "bonds EMA rate α = 1 − bonds_moving_average / 10^6",
+            )
         };
         items.push(Item {
             section: "bonds",
@@ -273,11 +385,23 @@ pub fn build(
         let terms = [
             ("subnet stake (u16)", Raw::Int(agg.stake[u].into())),
             ("subnet consensus (u16)", Raw::Int(agg.consensus[u].into())),
-            ("subnet incentive (u16, mechanism 0 only)", Raw::Int(agg.incentive[u].into())),
-            ("subnet validator_trust (u16)", Raw::Int(agg.validator_trust[u].into())),
+            (
+                "subnet incentive (u16, mechanism 0 only)",
+                Raw::Int(agg.incentive[u].into()),
+            ),
+            (
+                "subnet validator_trust (u16)",
+                Raw::Int(agg.validator_trust[u].into()),
+            ),
             ("subnet dividend (u16)", Raw::Int(agg.dividend[u].into())),
-            ("subnet server_emission (rao)", Raw::Int(agg.server_emission[u])),
-            ("subnet validator_emission (rao)", Raw::Int(agg.validator_emission[u])),
+            (
+                "subnet server_emission (rao)",
+                Raw::Int(agg.server_emission[u]),
+            ),
+            (
+                "subnet validator_emission (rao)",
+                Raw::Int(agg.validator_emission[u]),
+            ),
             ("subnet emission (rao)", Raw::Int(agg.emission[u])),
         ];
         for (name, raw) in terms {

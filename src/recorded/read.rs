@@ -191,7 +191,12 @@ impl Reader<'_> {
         })
     }
 
-    fn mechanism(&self, v: &Value, prefix: &str, n: usize) -> Result<RecordedMechanism, InputError> {
+    fn mechanism(
+        &self,
+        v: &Value,
+        prefix: &str,
+        n: usize,
+    ) -> Result<RecordedMechanism, InputError> {
         let obj = self.object(v, prefix)?;
         self.exact_fields(obj, &MECHANISM_FIELDS, prefix)?;
         let f = |key: &str| join(prefix, key);
@@ -303,7 +308,6 @@ impl Reader<'_> {
         Ok(out)
     }
 }
-
 
 fn join(prefix: &str, key: &str) -> String {
     if prefix.is_empty() {

@@ -127,7 +127,12 @@ impl Comparer {
     }
 
     /// Bonds rows: ordered `[uid, value]` lists with the skipped columns left out.
-    fn bonds(&mut self, mechanism: usize, chain: Option<&[Vec<(u16, u16)>]>, yuma: &[Vec<(u16, u16)>]) {
+    fn bonds(
+        &mut self,
+        mechanism: usize,
+        chain: Option<&[Vec<(u16, u16)>]>,
+        yuma: &[Vec<(u16, u16)>],
+    ) {
         let mut s = self.summary("bonds", Some(mechanism));
         if let Some(chain) = chain {
             s.recorded = true;
@@ -140,7 +145,9 @@ impl Comparer {
                 let keep = |row: &[(u16, u16)]| -> Vec<(u16, u16)> {
                     row.iter()
                         .copied()
-                        .filter(|&(j, _)| !self.skipped.get(usize::from(j)).copied().unwrap_or(false))
+                        .filter(|&(j, _)| {
+                            !self.skipped.get(usize::from(j)).copied().unwrap_or(false)
+                        })
                         .collect()
                 };
                 let (c, y) = (keep(c), keep(y));
@@ -149,8 +156,7 @@ impl Comparer {
                     continue;
                 }
                 s.differ += 1;
-                let same_shape =
-                    c.len() == y.len() && c.iter().zip(&y).all(|(a, b)| a.0 == b.0);
+                let same_shape = c.len() == y.len() && c.iter().zip(&y).all(|(a, b)| a.0 == b.0);
                 if same_shape {
                     for (&(j, cv), &(_, yv)) in c.iter().zip(&y) {
                         if cv != yv {

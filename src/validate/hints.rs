@@ -49,7 +49,9 @@ pub fn hints(r: &Report) -> Vec<String> {
     let is_emission = |f: &str| f == "emission" || f == "server_emission";
     let estimate = match r.emission_source {
         Some(EmissionSource::Estimate) => " (source.rao_emission says \"estimate\")",
-        Some(EmissionSource::Pinned) => " (source.rao_emission says \"pinned\", yet they differ: the fit did not hold)",
+        Some(EmissionSource::Pinned) => {
+            " (source.rao_emission says \"pinned\", yet they differ: the fit did not hold)"
+        }
         _ => "",
     };
 
@@ -67,9 +69,9 @@ block B's own increment, CHAIN_EXPORT.md §2).",
         .any(|f| matches!(*f, "incentive" | "bonds"));
     if r.mechanisms > 1
         && per_mechanism_equal
-        && differing
-            .iter()
-            .all(|f| is_emission(f) || matches!(*f, "stake" | "consensus" | "validator_trust" | "dividend"))
+        && differing.iter().all(|f| {
+            is_emission(f) || matches!(*f, "stake" | "consensus" | "validator_trust" | "dividend")
+        })
     {
         out.push(format!(
             "Every mechanism's own incentive and bonds agree; only emission-weighted aggregates differ: with {} \

@@ -105,7 +105,11 @@ pub fn report_text(r: &Report, show: usize) -> String {
         let _ = writeln!(s, "source: {}", serde_json::Value::Object(src.clone()));
     }
     if !r.skip_uids.is_empty() {
-        let _ = writeln!(s, "skipped uids (changed by block B's own extrinsics): {}", r.skip_uids.compact());
+        let _ = writeln!(
+            s,
+            "skipped uids (changed by block B's own extrinsics): {}",
+            r.skip_uids.compact()
+        );
     }
     let _ = writeln!(
         s,
@@ -131,7 +135,11 @@ pub fn report_text(r: &Report, show: usize) -> String {
             s,
             "\nmismatches ({shown} of {}{}):",
             r.mismatches.len(),
-            if shown < r.mismatches.len() { "; all of them with --json FILE" } else { "" }
+            if shown < r.mismatches.len() {
+                "; all of them with --json FILE"
+            } else {
+                ""
+            }
         );
         let _ = writeln!(
             s,
@@ -201,7 +209,8 @@ fn mismatch_json(m: &Mismatch) -> String {
         .field("yuma", &m.yuma)
         .raw(
             "difference",
-            &m.difference().map_or_else(|| "null".to_string(), |d| d.to_string()),
+            &m.difference()
+                .map_or_else(|| "null".to_string(), |d| d.to_string()),
         );
     w.finish()
 }
@@ -211,7 +220,10 @@ fn lines(items: Vec<String>, indent: &str) -> String {
         return "[]".to_string();
     }
     let close = &indent[..indent.len().saturating_sub(2)];
-    format!("[\n{indent}{}\n{close}]", items.join(&format!(",\n{indent}")))
+    format!(
+        "[\n{indent}{}\n{close}]",
+        items.join(&format!(",\n{indent}"))
+    )
 }
 
 fn report_object(r: &Report) -> String {
@@ -226,10 +238,16 @@ fn report_object(r: &Report) -> String {
         .field("mechanisms", &r.mechanisms)
         .raw("source", &source)
         .field("skip_uids", &r.skip_uids)
-        .raw("fields", &lines(r.fields.iter().map(field_json).collect(), "          "))
+        .raw(
+            "fields",
+            &lines(r.fields.iter().map(field_json).collect(), "          "),
+        )
         .raw(
             "mismatches",
-            &lines(r.mismatches.iter().map(mismatch_json).collect(), "          "),
+            &lines(
+                r.mismatches.iter().map(mismatch_json).collect(),
+                "          ",
+            ),
         )
         .field("hints", &hints(r))
         .field("warnings", &warnings(r));

@@ -287,16 +287,20 @@ class Chain:
             snap = json.load(open(os.path.join(path, "snapshot.json")))
             epoch = json.load(open(os.path.join(path, "epoch.json")))
             netuid = int(netuid) if netuid else snap["netuid"]
-            per_case.append(case_states(snap, epoch, netuid, opts, self.stakes))
-        blocks = sorted({b for c in per_case for b in c})
+            per_case.append((netuid, case_states(snap, epoch, netuid, opts, self.stakes)))
+        blocks = sorted({b for _, c in per_case for b in c})
         self.head = blocks[-1]
         self.states = []
         for b in blocks:
-            merged = {}
-            for c in per_case:
+            # per netuid, the newest state at or before b (a sequence's epochs replace each other)
+            newest = {}
+            for netuid, c in per_case:
                 older = [x for x in c if x <= b]
-                if older:
-                    merged.update(c[max(older)])
+                if older and max(older) >= newest.get(netuid, (-1, None))[0]:
+                    newest[netuid] = (max(older), c[max(older)])
+            merged = {}
+            for _, s in sorted(newest.values(), key=lambda x: x[0]):
+                merged.update(s)
             self.states.append((b, merged))
         self.by_hash = {}
 
@@ -432,7 +436,10 @@ def serve_http(server):
 
 
 def serve_ws(server):
+    import logging
     import websockets
+
+    logging.getLogger("websockets").setLevel(logging.CRITICAL)  # clients that hang up are fine
 
     async def handler(ws, path=None):
         async for message in ws:
