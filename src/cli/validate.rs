@@ -201,7 +201,12 @@ fn one_line(o: &FolderOutcome, show: usize) {
             say!("pass {}{note}", folder_of(o));
         }
         Ok(r) => {
-            say!("FAIL {} ({} mismatches)", folder_of(o), r.mismatches.len());
+            let k = r.mismatches.len();
+            say!(
+                "FAIL {} ({k} mismatch{})",
+                folder_of(o),
+                if k == 1 { "" } else { "es" }
+            );
             failing_detail(r, show);
         }
         Err(e) => say!("ERROR {e}"),
