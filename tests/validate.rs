@@ -29,24 +29,39 @@ fn report(computed: &EpochResult, recorded: &Recorded) -> Report {
 fn every_golden_recorded_cut_validates_clean_on_the_cpu() {
     let mut failures = Vec::new();
     let cases = golden_cases();
-    assert!(cases.len() >= 161, "expected every golden, found {}", cases.len());
+    assert!(
+        cases.len() >= 161,
+        "expected every golden, found {}",
+        cases.len()
+    );
     for (name, dir) in &cases {
         let recorded = recorded_from_epoch(&load_epoch(dir));
         let computed = CpuEngine.run(&load_snapshot(dir)).expect("cpu epoch");
         let r = report(&computed, &recorded);
         if let Some(m) = r.mismatches.first() {
-            failures.push(format!("{name}: {} mismatches, first {m:?}", r.mismatches.len()));
+            failures.push(format!(
+                "{name}: {} mismatches, first {m:?}",
+                r.mismatches.len()
+            ));
         }
-        assert!(r.fields.iter().all(|f| f.recorded && f.skipped == 0), "{name}");
+        assert!(
+            r.fields.iter().all(|f| f.recorded && f.skipped == 0),
+            "{name}"
+        );
         let compared: usize = r.fields.iter().map(|f| f.compared).sum();
-        assert_eq!(compared, (7 + 3 * r.mechanisms) * usize::from(r.n), "{name}: compared count");
+        assert_eq!(
+            compared,
+            (7 + 3 * r.mechanisms) * usize::from(r.n),
+            "{name}: compared count"
+        );
     }
     common::assert_no_failures("recorded cut (cpu)", &failures);
 }
 
 #[test]
 fn every_golden_recorded_cut_validates_clean_on_the_gpu() {
-    let Some(mut gpu) = common::gpu::gpu_engine("every_golden_recorded_cut_validates_clean_on_the_gpu")
+    let Some(mut gpu) =
+        common::gpu::gpu_engine("every_golden_recorded_cut_validates_clean_on_the_gpu")
     else {
         return;
     };
@@ -60,7 +75,10 @@ fn every_golden_recorded_cut_validates_clean_on_the_gpu() {
             Ok(computed) => {
                 let r = report(&computed, &recorded);
                 if let Some(m) = r.mismatches.first() {
-                    failures.push(format!("{name}: {} mismatches, first {m:?}", r.mismatches.len()));
+                    failures.push(format!(
+                        "{name}: {} mismatches, first {m:?}",
+                        r.mismatches.len()
+                    ));
                 }
             }
             Err(e) => failures.push(format!("{name}: gpu: {e}")),
@@ -103,17 +121,83 @@ fn bump16(v: &mut [u16], u: usize) {
 
 fn changes(m: usize) -> Vec<Change> {
     let mut c = vec![
-        Change { field: "active", uid: 2, mechanism: None, target: None, apply: |r, u, _| { let v = r.active.as_mut().unwrap(); v[u] = !v[u]; } },
-        Change { field: "stake", uid: 3, mechanism: None, target: None, apply: |r, u, _| bump16(r.stake.as_mut().unwrap(), u) },
-        Change { field: "validator_permit", uid: 4, mechanism: None, target: None, apply: |r, u, _| { let v = r.validator_permit.as_mut().unwrap(); v[u] = !v[u]; } },
-        Change { field: "consensus", uid: 5, mechanism: None, target: None, apply: |r, u, _| bump16(r.consensus.as_mut().unwrap(), u) },
-        Change { field: "validator_trust", uid: 0, mechanism: None, target: None, apply: |r, u, _| bump16(r.validator_trust.as_mut().unwrap(), u) },
-        Change { field: "dividend", uid: 1, mechanism: None, target: None, apply: |r, u, _| bump16(r.dividend.as_mut().unwrap(), u) },
-        Change { field: "emission", uid: 6, mechanism: None, target: None, apply: |r, u, _| { let v = r.emission.as_mut().unwrap(); v[u] = v[u].wrapping_add(1); } },
+        Change {
+            field: "active",
+            uid: 2,
+            mechanism: None,
+            target: None,
+            apply: |r, u, _| {
+                let v = r.active.as_mut().unwrap();
+                v[u] = !v[u];
+            },
+        },
+        Change {
+            field: "stake",
+            uid: 3,
+            mechanism: None,
+            target: None,
+            apply: |r, u, _| bump16(r.stake.as_mut().unwrap(), u),
+        },
+        Change {
+            field: "validator_permit",
+            uid: 4,
+            mechanism: None,
+            target: None,
+            apply: |r, u, _| {
+                let v = r.validator_permit.as_mut().unwrap();
+                v[u] = !v[u];
+            },
+        },
+        Change {
+            field: "consensus",
+            uid: 5,
+            mechanism: None,
+            target: None,
+            apply: |r, u, _| bump16(r.consensus.as_mut().unwrap(), u),
+        },
+        Change {
+            field: "validator_trust",
+            uid: 0,
+            mechanism: None,
+            target: None,
+            apply: |r, u, _| bump16(r.validator_trust.as_mut().unwrap(), u),
+        },
+        Change {
+            field: "dividend",
+            uid: 1,
+            mechanism: None,
+            target: None,
+            apply: |r, u, _| bump16(r.dividend.as_mut().unwrap(), u),
+        },
+        Change {
+            field: "emission",
+            uid: 6,
+            mechanism: None,
+            target: None,
+            apply: |r, u, _| {
+                let v = r.emission.as_mut().unwrap();
+                v[u] = v[u].wrapping_add(1);
+            },
+        },
     ];
     for mech in 0..m {
-        c.push(Change { field: "incentive", uid: 7, mechanism: Some(mech), target: None, apply: |r, u, m| bump16(r.mechanisms[m].incentive.as_mut().unwrap(), u) });
-        c.push(Change { field: "server_emission", uid: 2, mechanism: Some(mech), target: None, apply: |r, u, m| { let v = r.mechanisms[m].server_emission.as_mut().unwrap(); v[u] = v[u].wrapping_add(1); } });
+        c.push(Change {
+            field: "incentive",
+            uid: 7,
+            mechanism: Some(mech),
+            target: None,
+            apply: |r, u, m| bump16(r.mechanisms[m].incentive.as_mut().unwrap(), u),
+        });
+        c.push(Change {
+            field: "server_emission",
+            uid: 2,
+            mechanism: Some(mech),
+            target: None,
+            apply: |r, u, m| {
+                let v = r.mechanisms[m].server_emission.as_mut().unwrap();
+                v[u] = v[u].wrapping_add(1);
+            },
+        });
     }
     c
 }
@@ -125,9 +209,19 @@ fn each_single_changed_value_is_caught_and_named() {
         let m = base.mechanisms.len();
         for change in changes(m) {
             let mut r = base.clone();
-            (change.apply)(&mut r, usize::from(change.uid), change.mechanism.unwrap_or(0));
+            (change.apply)(
+                &mut r,
+                usize::from(change.uid),
+                change.mechanism.unwrap_or(0),
+            );
             let rep = report(&computed, &r);
-            assert_eq!(rep.mismatches.len(), 1, "{case}: {}: {:?}", change.field, rep.mismatches);
+            assert_eq!(
+                rep.mismatches.len(),
+                1,
+                "{case}: {}: {:?}",
+                change.field,
+                rep.mismatches
+            );
             let got = &rep.mismatches[0];
             assert_eq!(
                 (got.field, got.uid, got.mechanism, got.target),
@@ -139,7 +233,12 @@ fn each_single_changed_value_is_caught_and_named() {
                 .iter()
                 .find(|f| f.field == change.field && f.mechanism == change.mechanism)
                 .expect("field summary");
-            assert_eq!((summary.differ, summary.equal + 1), (1, summary.compared), "{case}: {}", change.field);
+            assert_eq!(
+                (summary.differ, summary.equal + 1),
+                (1, summary.compared),
+                "{case}: {}",
+                change.field
+            );
             assert!(!hints(&rep).is_empty(), "{case}: {}: a hint", change.field);
         }
     }
@@ -148,7 +247,11 @@ fn each_single_changed_value_is_caught_and_named() {
 /// The first (row, entry) of mechanism m's recorded bonds.
 fn first_bond(r: &Recorded, m: usize) -> (usize, usize, u16) {
     let rows = r.mechanisms[m].bonds.as_ref().unwrap();
-    let (i, row) = rows.iter().enumerate().find(|(_, row)| !row.is_empty()).expect("some bond");
+    let (i, row) = rows
+        .iter()
+        .enumerate()
+        .find(|(_, row)| !row.is_empty())
+        .expect("some bond");
     (i, 0, row[0].0)
 }
 
@@ -164,14 +267,20 @@ fn a_changed_bond_entry_is_named_with_row_column_and_mechanism() {
             let rep = report(&computed, &r);
             assert_eq!(rep.mismatches.len(), 1, "{case} m{m}: {:?}", rep.mismatches);
             let got = &rep.mismatches[0];
-            assert_eq!((got.field, usize::from(got.uid), got.mechanism, got.target), ("bonds", i, Some(m), Some(j)));
+            assert_eq!(
+                (got.field, usize::from(got.uid), got.mechanism, got.target),
+                ("bonds", i, Some(m), Some(j))
+            );
             assert_eq!(got.difference(), Some(-7), "{case}: yuma − chain");
             // A row of another shape is reported whole.
             let mut r = base.clone();
             r.mechanisms[m].bonds.as_mut().unwrap()[i].push((0, 0));
             let rep = report(&computed, &r);
             assert_eq!(rep.mismatches.len(), 1, "{case}");
-            assert!(matches!(rep.mismatches[0].chain, Value::Row(_)) && rep.mismatches[0].target.is_none());
+            assert!(
+                matches!(rep.mismatches[0].chain, Value::Row(_))
+                    && rep.mismatches[0].target.is_none()
+            );
         }
     }
 }
@@ -201,9 +310,18 @@ fn skip_uids_leave_out_the_uid_its_row_and_its_column() {
         }
     }
     let rep = report(&computed, &r);
-    assert!(rep.passed(), "skipped uid {u} still compared: {:?}", rep.mismatches);
+    assert!(
+        rep.passed(),
+        "skipped uid {u} still compared: {:?}",
+        rep.mismatches
+    );
     for f in &rep.fields {
-        assert_eq!((f.skipped, f.compared), (1, usize::from(rep.n) - 1), "{}", f.field);
+        assert_eq!(
+            (f.skipped, f.compared),
+            (1, usize::from(rep.n) - 1),
+            "{}",
+            f.field
+        );
     }
     // A change in another uid's column is still caught.
     let other = rows[holder].iter().find(|e| e.0 != u).map(|e| e.0);
@@ -214,7 +332,10 @@ fn skip_uids_leave_out_the_uid_its_row_and_its_column() {
             }
         }
         let rep = report(&computed, &r);
-        assert!(rep.mismatches.iter().all(|m| m.field == "bonds" && m.target == Some(j)));
+        assert!(rep
+            .mismatches
+            .iter()
+            .all(|m| m.field == "bonds" && m.target == Some(j)));
         assert!(!rep.mismatches.is_empty());
     }
 }
@@ -228,9 +349,16 @@ fn null_fields_are_not_compared_and_an_all_null_document_passes() {
     assert!(rep.passed());
     let c = rep.fields.iter().find(|f| f.field == "consensus").unwrap();
     assert!(!c.recorded && c.compared == 0);
-    let b = rep.fields.iter().find(|f| f.field == "bonds" && f.mechanism == Some(1)).unwrap();
+    let b = rep
+        .fields
+        .iter()
+        .find(|f| f.field == "bonds" && f.mechanism == Some(1))
+        .unwrap();
     assert!(!b.recorded);
-    let mut empty = Recorded { mechanisms: vec![Default::default(); r.mechanisms.len()], ..r.clone() };
+    let mut empty = Recorded {
+        mechanisms: vec![Default::default(); r.mechanisms.len()],
+        ..r.clone()
+    };
     empty.active = None;
     empty.stake = None;
     empty.validator_permit = None;
@@ -249,7 +377,12 @@ fn pinned_emissions_are_marked_fitted() {
     source.insert("rao_emission".into(), "pinned".into());
     r.source = Some(source);
     let rep = report(&computed, &r);
-    let fitted: Vec<&str> = rep.fields.iter().filter(|f| f.fitted).map(|f| f.field).collect();
+    let fitted: Vec<&str> = rep
+        .fields
+        .iter()
+        .filter(|f| f.fitted)
+        .map(|f| f.field)
+        .collect();
     assert_eq!(fitted, ["emission", "server_emission"]);
     assert!(yuma::validate::report_text(&rep, 5).contains("fitted, not independent"));
 }
@@ -257,7 +390,8 @@ fn pinned_emissions_are_marked_fitted() {
 #[test]
 fn header_and_mechanism_count_mismatches_are_errors_not_mismatches() {
     let (computed, base) = golden_recorded(MULTI);
-    let cases: [(&str, fn(&mut Recorded)); 4] = [
+    type Edit = fn(&mut Recorded);
+    let cases: [(&str, Edit); 4] = [
         ("netuid", |r| r.netuid += 1),
         ("block", |r| r.block += 1),
         ("n", |r| r.n += 1),
@@ -278,13 +412,30 @@ fn hints_follow_the_pattern_of_differences() {
     let (computed, base) = golden_recorded(SINGLE);
     // Only emissions: rao_emission.
     let mut r = base.clone();
-    r.emission.as_mut().unwrap().iter_mut().for_each(|e| *e = e.saturating_mul(2));
-    r.mechanisms[0].server_emission.as_mut().unwrap().iter_mut().for_each(|e| *e = e.saturating_mul(2));
+    r.emission
+        .as_mut()
+        .unwrap()
+        .iter_mut()
+        .for_each(|e| *e = e.saturating_mul(2));
+    r.mechanisms[0]
+        .server_emission
+        .as_mut()
+        .unwrap()
+        .iter_mut()
+        .for_each(|e| *e = e.saturating_mul(2));
     let h = hints(&report(&computed, &r));
     assert!(h[0].contains("rao_emission"), "{h:?}");
     // Everything: wrong block / runtime / stakes.
     let mut r = base.clone();
-    for v in [r.stake.as_mut(), r.consensus.as_mut(), r.validator_trust.as_mut(), r.dividend.as_mut()].into_iter().flatten() {
+    for v in [
+        r.stake.as_mut(),
+        r.consensus.as_mut(),
+        r.validator_trust.as_mut(),
+        r.dividend.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+    {
         v.iter_mut().for_each(|x| *x = x.wrapping_add(1));
     }
     r.active.as_mut().unwrap().iter_mut().for_each(|x| *x = !*x);
@@ -297,5 +448,8 @@ fn hints_follow_the_pattern_of_differences() {
     rows[i].iter_mut().for_each(|e| e.1 ^= 1);
     bump16(r.dividend.as_mut().unwrap(), i);
     let h = hints(&report(&computed, &r));
-    assert!(h[0].contains(&format!("validators {i}")) && h[0].contains("reveal"), "{h:?}");
+    assert!(
+        h[0].contains(&format!("validators {i}")) && h[0].contains("reveal"),
+        "{h:?}"
+    );
 }

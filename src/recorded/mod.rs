@@ -14,6 +14,7 @@ pub use read::{parse_recorded, read_recorded};
 pub use write::recorded_json;
 
 use crate::output::{EpochOutput, EpochResult};
+use crate::snapshot::SparseRowU16;
 
 /// How `rao_emission` of the matching snapshot was obtained (`source.rao_emission`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +55,7 @@ pub struct RecordedMechanism {
     /// `Incentive(idx)`: the mechanism's own u16 incentive.
     pub incentive: Option<Vec<u16>>,
     /// `Bonds(idx, uid)` rows in storage order.
-    pub bonds: Option<Vec<Vec<(u16, u16)>>>,
+    pub bonds: Option<Vec<SparseRowU16>>,
     /// The `IncentiveAlphaEmittedToMiners { netuid: idx }` event's vector (rao).
     pub server_emission: Option<Vec<u64>>,
 }

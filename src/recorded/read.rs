@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::{Recorded, RecordedMechanism};
-use crate::snapshot::InputError;
+use crate::snapshot::{InputError, SparseRowU16};
 
 const TOP_FIELDS: [&str; 14] = [
     "format",
@@ -158,7 +158,7 @@ impl Reader<'_> {
         v: &Value,
         field: &str,
         n: usize,
-    ) -> Result<Option<Vec<Vec<(u16, u16)>>>, InputError> {
+    ) -> Result<Option<Vec<SparseRowU16>>, InputError> {
         self.per_uid(v, field, n, |row, uid| {
             let entries = row.as_array().ok_or_else(|| {
                 self.err(
