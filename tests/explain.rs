@@ -51,7 +51,8 @@ fn check_case(name: &str, dir: &Path, failures: &mut Vec<String>) {
         for uid in 0..snapshot.n {
             let u = usize::from(uid);
             let e = explain(&snapshot, uid, m).unwrap_or_else(|err| panic!("{name}: {err}"));
-            let mut fail = |what: String| failures.push(format!("{name} mechanism {m} uid {uid}: {what}"));
+            let mut fail =
+                |what: String| failures.push(format!("{name} mechanism {m} uid {uid}: {what}"));
             for it in &e.items {
                 let Some(label) = it.stage else { continue };
                 let Some(v) = stage(&st, label) else {
@@ -62,21 +63,37 @@ fn check_case(name: &str, dir: &Path, failures: &mut Vec<String>) {
                 };
                 let expected = if v.is_array() { &v[u] } else { v };
                 if *expected != raw_json(&it.raw) {
-                    fail(format!("{} [{label}]: trace {expected} explain {:?}", it.name, it.raw));
+                    fail(format!(
+                        "{} [{label}]: trace {expected} explain {:?}",
+                        it.name, it.raw
+                    ));
                 }
             }
             let read = stage(&st, "Weights").unwrap();
             let norm = stage(&st, "Weights (mask+norm)").unwrap();
             for w in &e.weights_in {
                 let i = usize::from(w.validator);
-                let occ: Vec<i64> = read[i].as_array().unwrap().iter()
+                let occ: Vec<i64> = read[i]
+                    .as_array()
+                    .unwrap()
+                    .iter()
                     .filter(|x| x[0].as_u64() == Some(u.try_into().unwrap()))
-                    .map(|x| x[1].as_i64().unwrap()).collect();
+                    .map(|x| x[1].as_i64().unwrap())
+                    .collect();
                 if occ.get(w.occurrence) != Some(&w.stored) {
-                    fail(format!("weights_in from {i}: stored {} vs trace {occ:?}", w.stored));
+                    fail(format!(
+                        "weights_in from {i}: stored {} vs trace {occ:?}",
+                        w.stored
+                    ));
                 }
-                if w.removed_by.is_none() && w.occurrence == 0 && w.normalized != sparse(norm, i, uid) {
-                    fail(format!("weights_in from {i}: normalized {:?}", w.normalized));
+                if w.removed_by.is_none()
+                    && w.occurrence == 0
+                    && w.normalized != sparse(norm, i, uid)
+                {
+                    fail(format!(
+                        "weights_in from {i}: normalized {:?}",
+                        w.normalized
+                    ));
                 }
                 if w.removed_by.is_some() && w.normalized.is_some() {
                     fail(format!("weights_in from {i}: removed yet normalized"));
@@ -87,7 +104,9 @@ fn check_case(name: &str, dir: &Path, failures: &mut Vec<String>) {
                     fail(format!("weights_out to {}: not in row {u}", w.miner));
                 }
             }
-            let mask = stage(&st, "Bonds: (mask)").or_else(|| stage(&st, "B (outdatedmask)")).unwrap();
+            let mask = stage(&st, "Bonds: (mask)")
+                .or_else(|| stage(&st, "B (outdatedmask)"))
+                .unwrap();
             let wb = stage(&st, "yuma: weights_for_bonds").unwrap();
             let ema = stage(&st, "yuma: ema_bonds final").unwrap();
             let alphas = stage(&st, "alphas");
@@ -140,9 +159,21 @@ fn the_cli_prints_text_and_json_and_refuses_a_uid_out_of_range() {
             .unwrap()
     };
     let out = run(&["--uid", "2", "--mechanism", "1"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    for needle in ["[Consensus]", "[Incentive (=Rank)]", "[Dividends]", "weights it receives", "bonds it holds", "mechanism 1 of 3", "subnet emission"] {
+    for needle in [
+        "[Consensus]",
+        "[Incentive (=Rank)]",
+        "[Dividends]",
+        "weights it receives",
+        "bonds it holds",
+        "mechanism 1 of 3",
+        "subnet emission",
+    ] {
         assert!(text.contains(needle), "{needle}:\n{text}");
     }
     let out = run(&["--uid", "2", "--mechanism", "1", "--json"]);
@@ -150,10 +181,16 @@ fn the_cli_prints_text_and_json_and_refuses_a_uid_out_of_range() {
     assert_eq!(doc["format"], "yuma-explain/1");
     let e = explain(&common::load_snapshot(&dir), 2, 1).unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), explain_json(&e));
-    for (args, needle) in [(&["--uid", "999"][..], "--uid 999"), (&["--uid", "1", "--mechanism", "3"][..], "--mechanism 3")] {
+    for (args, needle) in [
+        (&["--uid", "999"][..], "--uid 999"),
+        (&["--uid", "1", "--mechanism", "3"][..], "--mechanism 3"),
+    ] {
         let out = run(args);
         assert_eq!(out.status.code(), Some(1));
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(needle) && err.contains("snapshot.json") && err.lines().count() == 1, "{err}");
+        assert!(
+            err.contains(needle) && err.contains("snapshot.json") && err.lines().count() == 1,
+            "{err}"
+        );
     }
 }
