@@ -189,13 +189,22 @@ fn validate_passes(dir: &Path, folders: usize) {
     );
 }
 
+/// A golden case, the fake node's options, netuid, block and the expected skip_uids.
+type Scenario = (
+    &'static str,
+    &'static [&'static str],
+    u16,
+    u64,
+    &'static [u16],
+);
+
 /// Every single-epoch scenario: commit-reveal with reveals inside B (http and ws), several
 /// mechanisms with a split, liquid alpha + owner + threshold with a uid re-registered in B, an
 /// owner exempt below the threshold, the legacy runtime 422.
 #[test]
 fn fetch_single_epochs_match_the_goldens_and_validate() {
     let goldens = common::goldens_dir();
-    let cases: [(&str, &[&str], u16, u64, &[u16]); 6] = [
+    let cases: [Scenario; 6] = [
         ("random/r00_n64_v8_yuma2", &["--reveal"], 106, 4889691, &[]),
         (
             "mechanisms/m3_commit_reveal_yuma3_la",

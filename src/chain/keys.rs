@@ -120,7 +120,7 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Parses `0x…` hex (the prefix is optional); `None` on odd length or a non-hex digit.
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
     let s = s.strip_prefix("0x").unwrap_or(s);
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())

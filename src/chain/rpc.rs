@@ -21,6 +21,8 @@ use std::time::Duration;
 
 /// Keys per `state_queryStorageAt` call.
 pub const KEYS_PER_QUERY: usize = 1000;
+/// `state_queryStorageAt` calls in flight at once.
+pub const CONCURRENT_QUERIES: usize = 8;
 /// Keys per `state_getKeysPaged` page (nodes refuse more than 1000).
 pub const KEYS_PER_PAGE: u32 = 1000;
 /// Largest answer accepted from the node (a 4096-uid subnet's weights fit many times over).
@@ -285,14 +287,18 @@ impl Node {
     }
 
     /// The values of `keys` at `at`, in order (`None` = absent): `state_queryStorageAt` with
-    /// up to [`KEYS_PER_QUERY`] keys per call, the calls concurrent.
+    /// up to [`KEYS_PER_QUERY`] keys per call, at most [`CONCURRENT_QUERIES`] in flight.
     pub async fn query(
         &self,
         keys: &[Vec<u8>],
         at: &At,
     ) -> Result<Vec<Option<Vec<u8>>>, ChainError> {
-        let chunks = keys.chunks(KEYS_PER_QUERY).map(|c| self.query_chunk(c, at));
-        let parts = futures_util::future::try_join_all(chunks).await?;
+        use futures_util::stream::{self, StreamExt, TryStreamExt};
+        let parts: Vec<Vec<Option<Vec<u8>>>> = stream::iter(keys.chunks(KEYS_PER_QUERY))
+            .map(|c| self.query_chunk(c, at))
+            .buffered(CONCURRENT_QUERIES)
+            .try_collect()
+            .await?;
         Ok(parts.into_iter().flatten().collect())
     }
 

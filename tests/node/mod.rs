@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
 /// A running fake node; killed when dropped.
@@ -90,6 +90,6 @@ pub fn fetch(url: &str, out: &Path, args: &[&str]) -> Output {
 }
 
 /// `path` as a String.
-pub fn s(path: &PathBuf) -> String {
+pub fn s(path: &Path) -> String {
     path.display().to_string()
 }
