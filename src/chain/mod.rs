@@ -14,6 +14,7 @@ pub mod keys;
 mod read;
 pub mod rpc;
 pub mod scale;
+mod subnet;
 pub mod walk;
 
 pub use emission::{estimate_emission, pin_emission, Pinned};
