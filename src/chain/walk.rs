@@ -37,7 +37,7 @@ pub async fn head(node: &Node) -> Result<u64, ChainError> {
     node.head().await
 }
 
-/// Every netuid with `NetworksAdded = true` at `block`, each with its newest epoch block ≤
+/// Every netuid but root (0) with `NetworksAdded = true` at `block`, each with its newest epoch block ≤
 /// `block` (0: none yet). Two batched reads, however many subnets.
 pub async fn subnets_at(node: &Node, block: u64) -> Result<Vec<(u16, u64)>, ChainError> {
     let at = at(node, block).await?;
@@ -49,7 +49,8 @@ pub async fn subnets_at(node: &Node, block: u64) -> Result<Vec<(u16, u64)>, Chai
             .as_deref()
             .map_or(Ok(false), |b| decode::<bool>(b, "NetworksAdded"));
         if on.map_err(ChainError::Node)? {
-            netuids.extend(keys::netuid_of(k));
+            // Root (netuid 0) runs no Yuma epoch (`run_coinbase` leaves it out).
+            netuids.extend(keys::netuid_of(k).filter(|&u| u != 0));
         }
     }
     netuids.sort_unstable();
