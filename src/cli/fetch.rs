@@ -16,6 +16,14 @@ use yuma::replay::epoch_name;
 use yuma::snapshot::write_snapshot;
 
 /// Fetch a subnet's epoch input and recorded outputs from a subtensor node.
+///
+/// For the epoch that ran at block B writes DIR/snapshot.json (yuma-snapshot/1: the state after
+/// B-1 plus B's in-block edits, every mechanism) and DIR/recorded.json (yuma-recorded/1: what the
+/// chain stored at B; rao_emission pinned to the recorded Emission, server_emission null).
+/// --epochs K writes DIR/epoch_000 … oldest first (`yuma validate DIR`, `yuma replay DIR
+/// --check`); --all-subnets writes DIR/netuid_N/. Runtimes spec_version 422-425. Exact integers
+/// throughout. Refusals (no epoch at B, unknown netuid, pruned state, runtime, unreachable node)
+/// are one line saying what to do.
 #[derive(Args)]
 #[command(group(ArgGroup::new("at").required(true).args(["block", "last"])))]
 #[command(group(ArgGroup::new("what").required(true).args(["netuid", "all_subnets"])))]
