@@ -4,6 +4,8 @@
 //! writers). [`compare`] checks two results field by field. [`gen`] makes synthetic subnets and
 //! [`replay`] chains one epoch's stored state into the next.
 
+pub mod analysis;
+pub mod backend;
 pub mod chain;
 pub mod compare;
 pub mod engine;
@@ -12,6 +14,7 @@ pub mod explain;
 pub mod fixed;
 pub mod gen;
 pub mod gpu;
+pub mod jobs;
 pub mod json;
 pub mod output;
 pub mod recorded;

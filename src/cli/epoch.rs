@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::backend::{make_engine, Backend};
-use super::batch::write_atomic;
 use super::{write_out, CliError};
 use yuma::compare::compare;
 use yuma::epoch::trace::{trace_json, Trace};
+use yuma::jobs::write_atomic;
 use yuma::output::{result_json, write_csv, CsvColumns, EpochResult};
 use yuma::recorded::{recorded_from_epoch, recorded_json};
 use yuma::snapshot::read_snapshot;

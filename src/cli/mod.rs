@@ -15,13 +15,17 @@ mod backend;
 mod batch;
 mod bench;
 mod check;
+mod emission;
 mod epoch;
 mod explain;
 mod fetch;
 mod gen;
 mod info;
+mod metrics;
 mod progress;
 mod replay;
+mod scenario;
+mod sweep;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -96,6 +100,10 @@ enum Command {
     Replay(replay::ReplayArgs),
     Batch(batch::BatchArgs),
     Bench(bench::BenchArgs),
+    Scenario(scenario::ScenarioArgs),
+    Metrics(metrics::MetricsArgs),
+    Emission(emission::EmissionArgs),
+    Sweep(sweep::SweepArgs),
     Validate(validate::ValidateArgs),
     Explain(explain::ExplainArgs),
     Fetch(fetch::FetchArgs),
@@ -112,6 +120,10 @@ pub fn run() -> Result<(), CliError> {
         Command::Replay(a) => replay::run(a),
         Command::Batch(a) => batch::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Scenario(a) => scenario::run(a),
+        Command::Metrics(a) => metrics::run(a),
+        Command::Emission(a) => emission::run(a),
+        Command::Sweep(a) => sweep::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Fetch(a) => fetch::run(a),

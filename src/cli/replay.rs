@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::backend::{make_engine, Backend};
-use super::batch::write_atomic;
 use super::CliError;
 use yuma::compare::compare;
 use yuma::engine::Engine;
+use yuma::jobs::write_atomic;
 use yuma::json::Compact;
 use yuma::output::{read_epoch, result_json, EpochResult};
 use yuma::recorded::read_recorded;
-use yuma::replay::{carry_into, epoch_name, natural_cmp, next_snapshot};
+use yuma::replay::{carry_into, epoch_name, next_snapshot, sequence_folders};
 use yuma::snapshot::{read_snapshot, write_snapshot, Snapshot};
 use yuma::validate::validate;
 
@@ -63,6 +63,10 @@ pub struct ReplayArgs {
     /// Which engine computes the epochs.
     #[arg(long, value_enum, default_value = "auto")]
     pub backend: Backend,
+    /// Also write the metrics of the written epochs (JSON, or CSV when FILE ends in .csv;
+    /// needs -o).
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
 }
 
 pub fn run(a: ReplayArgs) -> Result<(), CliError> {
@@ -75,6 +79,15 @@ pub fn run(a: ReplayArgs) -> Result<(), CliError> {
     match a.epochs {
         Some(k) => forward(&a, engine.as_mut(), k as usize),
         None => sequence(&a, engine.as_mut()),
+    }?;
+    metrics_after(&a)
+}
+
+/// `--metrics FILE`: the metrics of the epochs written to OUTDIR.
+fn metrics_after(a: &ReplayArgs) -> Result<(), CliError> {
+    match &a.metrics {
+        Some(file) => super::metrics::metrics_of_output(a.output.as_deref(), file),
+        None => Ok(()),
     }
 }
 
@@ -136,27 +149,6 @@ and epoch.json); --epochs has nothing to compare with",
     Ok(())
 }
 
-/// The epoch folders of a sequence: subfolders holding snapshot.json, in natural order.
-fn epoch_folders(dir: &Path) -> Result<Vec<(String, PathBuf)>, CliError> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?;
-    let mut folders = Vec::new();
-    for entry in entries {
-        let path = entry
-            .map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?
-            .path();
-        if path.join("snapshot.json").is_file() {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            folders.push((name, path));
-        }
-    }
-    folders.sort_by(|x, y| natural_cmp(&x.0, &y.0));
-    Ok(folders)
-}
-
 /// A sequence folder, each epoch chained to the one yuma computed before it.
 fn sequence(a: &ReplayArgs, engine: &mut dyn Engine) -> Result<(), CliError> {
     if !a.input.is_dir() {
@@ -175,7 +167,7 @@ results --check compares with (choose another OUTDIR)",
             )));
         }
     }
-    let folders = epoch_folders(&a.input)?;
+    let folders = sequence_folders(&a.input).map_err(CliError::new)?;
     if folders.is_empty() {
         let hint = if a.input.join("snapshot.json").is_file() {
             format!(

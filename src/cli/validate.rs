@@ -4,18 +4,15 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use rayon::prelude::*;
 
 use super::backend::{make_engine, Backend};
-use super::batch::write_atomic;
 use super::progress::progress_bar;
 use super::CliError;
-use yuma::engine::Engine;
-use yuma::recorded::{read_recorded, Recorded};
-use yuma::replay::natural_cmp;
-use yuma::snapshot::{read_snapshot, Snapshot};
+use yuma::jobs::write_atomic;
+use yuma::jobs::Shard;
 use yuma::validate::{
-    hints, report_json, report_text, validate, FolderOutcome, Report, ReportDocument,
+    find_pairs, hints, report_json, report_text, validate_pairs, FolderOutcome, Pair, Report,
+    ReportDocument,
 };
 
 /// Exit status when some compared value differs.
@@ -54,33 +51,10 @@ pub struct ValidateArgs {
     /// How many mismatch rows to print (per folder when validating folders).
     #[arg(long, default_value_t = 20)]
     pub show: usize,
-}
-
-/// One snapshot / recorded pair to compare.
-struct Pair {
-    snapshot: PathBuf,
-    recorded: PathBuf,
-}
-
-/// Folders (below `root`, itself included) that hold both snapshot.json and recorded.json.
-pub fn find_pairs(root: &Path) -> Result<Vec<PathBuf>, CliError> {
-    let mut found = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        if dir.join("snapshot.json").is_file() && dir.join("recorded.json").is_file() {
-            found.push(dir.clone());
-        }
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| CliError::with_code(format!("{}: {e}", dir.display()), EXIT_ERROR))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            }
-        }
-    }
-    found.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
-    Ok(found)
+    /// Validate only share I of N of the folders (positions ≡ I mod N of the sorted list), so N
+    /// jobs (Slurm or Kubernetes array tasks) split a history with no coordination.
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
 }
 
 /// Two paths, neither a folder: the `SNAPSHOT RECORDED` form (a missing file is then reported
@@ -113,7 +87,7 @@ fn pairs_of(inputs: &[PathBuf]) -> Result<Vec<Pair>, CliError> {
                 EXIT_ERROR,
             ));
         }
-        let found = find_pairs(input)?;
+        let found = find_pairs(input).map_err(|e| CliError::with_code(e, EXIT_ERROR))?;
         if found.is_empty() {
             return Err(CliError::with_code(
                 format!(
@@ -123,64 +97,9 @@ fn pairs_of(inputs: &[PathBuf]) -> Result<Vec<Pair>, CliError> {
                 EXIT_ERROR,
             ));
         }
-        pairs.extend(found.into_iter().map(|dir| Pair {
-            snapshot: dir.join("snapshot.json"),
-            recorded: dir.join("recorded.json"),
-        }));
+        pairs.extend(found);
     }
     Ok(pairs)
-}
-
-/// Reads both documents of a pair.
-fn read_pair(p: &Pair) -> Result<(Snapshot, Recorded), String> {
-    let snapshot = read_snapshot(&p.snapshot).map_err(|e| e.to_string())?;
-    let recorded = read_recorded(&p.recorded).map_err(|e| e.to_string())?;
-    Ok((snapshot, recorded))
-}
-
-/// Validates `pairs` in chunks: read in parallel, one engine submission per chunk, compare.
-fn validate_all(
-    pairs: &[Pair],
-    engine: &mut dyn Engine,
-    mut each: impl FnMut(&FolderOutcome),
-) -> Vec<FolderOutcome> {
-    const CHUNK: usize = 32;
-    let mut outcomes = Vec::with_capacity(pairs.len());
-    for chunk in pairs.chunks(CHUNK) {
-        let inputs: Vec<Result<(Snapshot, Recorded), String>> =
-            chunk.par_iter().map(read_pair).collect();
-        let snapshots: Vec<&Snapshot> = inputs
-            .iter()
-            .filter_map(|r| r.as_ref().ok().map(|(s, _)| s))
-            .collect();
-        let mut computed = engine.run_many(&snapshots).into_iter();
-        for (pair, input) in chunk.iter().zip(&inputs) {
-            let result = match input {
-                Err(e) => Err(e.clone()),
-                Ok((_, recorded)) => match computed.next() {
-                    Some(Ok(epoch)) => validate(&epoch, recorded)
-                        .map_err(|e| format!("{}: {e}", pair.recorded.display())),
-                    Some(Err(e)) => Err(format!(
-                        "{}: {} engine: {e}",
-                        pair.snapshot.display(),
-                        engine.name()
-                    )),
-                    None => Err(format!(
-                        "{}: the engine returned no result",
-                        pair.snapshot.display()
-                    )),
-                },
-            };
-            let outcome = FolderOutcome {
-                snapshot: pair.snapshot.display().to_string(),
-                recorded: pair.recorded.display().to_string(),
-                result,
-            };
-            each(&outcome);
-            outcomes.push(outcome);
-        }
-    }
-    outcomes
 }
 
 /// The folder a pair lives in, for the one-line verdicts.
@@ -234,12 +153,15 @@ fn failing_detail(r: &Report, show: usize) {
 }
 
 pub fn run(a: ValidateArgs) -> Result<(), CliError> {
-    let pairs = pairs_of(&a.inputs)?;
+    let mut pairs = pairs_of(&a.inputs)?;
+    if let Some(shard) = a.shard {
+        pairs = shard.take(pairs);
+    }
     let mut engine =
         make_engine(a.backend).map_err(|e| CliError::with_code(e.to_string(), EXIT_ERROR))?;
     let single = is_pair(&a.inputs);
     let bar = progress_bar(pairs.len() as u64, "folders");
-    let outcomes = validate_all(&pairs, engine.as_mut(), |o| {
+    let outcomes = validate_pairs(&pairs, engine.as_mut(), |o| {
         if !single {
             bar.suspend(|| one_line(o, a.show));
         }

@@ -13,10 +13,12 @@
 mod compare;
 mod hints;
 mod report;
+mod run;
 
 pub use compare::validate;
 pub use hints::hints;
 pub use report::{report_json, report_text, FolderOutcome, ReportDocument};
+pub use run::{find_pairs, validate_pairs, Pair};
 
 use crate::recorded::EmissionSource;
 
