@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod backend;
+pub mod chain;
 pub mod compare;
 pub mod engine;
 pub mod epoch;

@@ -18,6 +18,7 @@ mod check;
 mod emission;
 mod epoch;
 mod explain;
+mod fetch;
 mod gen;
 mod info;
 mod metrics;
@@ -105,6 +106,7 @@ enum Command {
     Sweep(sweep::SweepArgs),
     Validate(validate::ValidateArgs),
     Explain(explain::ExplainArgs),
+    Fetch(fetch::FetchArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -124,6 +126,7 @@ pub fn run() -> Result<(), CliError> {
         Command::Sweep(a) => sweep::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Fetch(a) => fetch::run(a),
     }
 }
 
