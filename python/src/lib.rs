@@ -5,6 +5,7 @@
 
 mod analysis;
 mod arrays;
+mod chain;
 mod commands;
 mod engines;
 mod epoch;
@@ -24,5 +25,6 @@ fn _yuma(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(epoch::epoch, m)?)?;
     commands::register(m)?;
     analysis::register(m)?;
+    chain::register(m)?;
     Ok(())
 }

@@ -1,7 +1,9 @@
 """The CLI's capabilities as functions, compared with the CLI."""
 
 import json
+import pathlib
 import subprocess
+import sys
 import warnings
 from types import SimpleNamespace
 
@@ -137,3 +139,32 @@ def test_analysis_functions_equal_the_cli(yuma_bin, tmp_path):
     em = yuma.emission(10_000_000 * 10**9, years=30)
     cli = json.loads(subprocess.run([yuma_bin, "emission", "--issuance", str(10_000_000 * 10**9), "--years", "30", "--json"], check=True, capture_output=True, text=True).stdout)
     assert em == cli and isinstance(em["block_emission"], int)
+
+
+def _fake_node(*args):
+    script = pathlib.Path(__file__).resolve().parents[2] / "tests" / "node" / "fake_node.py"
+    proc = subprocess.Popen([sys.executable, script, *map(str, args)], stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline().strip()
+    assert line.startswith("listening on "), line
+    return proc, line.removeprefix("listening on ")
+
+
+def test_fetch_from_a_local_test_node_then_validate(goldens, tmp_path):
+    case = goldens / "random" / "r02_n64_v16_yuma3_la"
+    netuid = json.loads((case / "snapshot.json").read_text())["netuid"]
+    block = json.loads((case / "snapshot.json").read_text())["block"]
+    proc, url = _fake_node(case)
+    try:
+        r = yuma.fetch(url, netuid, out_dir=tmp_path / "e")
+        assert r["block"] == block and r["round_trips"] > 0
+        assert r["snapshot"].to_json() == (case / "snapshot.json").read_text()
+        assert r["recorded"]["format"] == "yuma-recorded/1"
+        report = yuma.validate(tmp_path / "e", backend="cpu")
+        assert (report["passed"], report["failed"], report["errors"]) == (1, 0, 0)
+        with pytest.raises(yuma.YumaError, match="netuid"):
+            yuma.fetch(url, 999, block=block)
+    finally:
+        proc.kill()
+        proc.wait()
+    with pytest.raises(yuma.YumaError):
+        yuma.fetch(url, netuid, block=block, tries=1, timeout=2)

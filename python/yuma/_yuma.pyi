@@ -156,3 +156,15 @@ def sweep(
 def metrics(*inputs: Union[PathLike, Epoch]) -> Dict[str, Any]: ...
 def emission(issuance: int, years: int = 10, at_block: Optional[int] = None, date: Optional[str] = None) -> Dict[str, Any]:
     """The block emission for a total issuance (rao) and its halvings, exact ints."""
+def fetch(
+    url: str,
+    netuid: int,
+    block: Optional[int] = None,
+    out_dir: Optional[PathLike] = None,
+    timeout: float = 60.0,
+    tries: int = 4,
+    allow_newer_runtime: bool = False,
+) -> Dict[str, Any]:
+    """``yuma fetch`` for one epoch: {"snapshot": Snapshot, "recorded": dict, "block",
+    "previous_epoch", "round_trips"}; with ``out_dir`` also writes snapshot.json and
+    recorded.json there. Refusals raise YumaError with the CLI's message."""

@@ -231,3 +231,67 @@ def sweep(
         raise RuntimeError("sweep shards failed: " + "; ".join(lost))
     rows = sorted((r for d in docs for r in d["rows"]), key=lambda r: r["point"])
     return {**docs[0], "rows": rows}
+
+
+def _fetch_validate_chunk(items: List[Tuple[str, int, int, str]], backend: str) -> List[Dict[str, Any]]:
+    from yuma import _yuma
+
+    out = []
+    for url, netuid, block, folder in items:
+        snapshot, recorded = os.path.join(folder, "snapshot.json"), os.path.join(folder, "recorded.json")
+        try:
+            if not (os.path.isfile(snapshot) and os.path.isfile(recorded)):
+                _yuma.fetch(url, netuid, block, out_dir=folder)
+            report = _yuma.validate(snapshot, recorded, backend=backend)
+            out.append({"netuid": netuid, "block": block, **report["folders"][0]})
+        except Exception as e:  # a refusal or a bad document: this pair's error
+            out.append(
+                {"netuid": netuid, "block": block, "snapshot": snapshot, "recorded": recorded,
+                 "status": "error", "error": str(e), "report": None}
+            )
+    return out
+
+
+def fetch_and_validate(
+    url: str,
+    epochs: Iterable[Tuple[int, int]],
+    out_dir: os.PathLike | str,
+    address: Optional[str] = None,
+    backend: str = "auto",
+    chunk: int = 4,
+    progress: bool = True,
+    max_retries: int = 3,
+) -> Dict[str, Any]:
+    """Validate a history over a Ray cluster: for every ``(netuid, block)`` of ``epochs``, fetch
+    the epoch from the node at ``url`` into ``out_dir/netuid_N/block_B/`` (skipped when both
+    files are already there, so a rerun resumes) and validate it. Returns the
+    yuma-validation/1 report, one folder entry per pair (with ``netuid`` and ``block``), in the
+    given order; a refused fetch is that pair's error."""
+    items = [
+        (url, int(n), int(b), os.path.join(str(out_dir), f"netuid_{int(n)}", f"block_{int(b)}"))
+        for n, b in epochs
+    ]
+    ray = _ray(address)
+    refs = _submit(ray, _fetch_validate_chunk, _chunks(items, chunk), backend, max_retries)
+    by_item: Dict[Tuple[int, int], Dict[str, Any]] = {}
+
+    def on_result(chunk_items, folders):
+        for it, f in zip(chunk_items, folders):
+            by_item[(it[1], it[2])] = f
+
+    def on_lost(chunk_items, reason):
+        for _, n, b, folder in chunk_items:
+            by_item[(n, b)] = {"netuid": n, "block": b, "snapshot": folder, "recorded": folder,
+                               "status": "error", "error": reason, "report": None}
+
+    _gather(ray, refs, _Progress(len(items), "epochs", progress), on_result, on_lost)
+    folders = [by_item[(it[1], it[2])] for it in items]
+    count = lambda s: sum(1 for f in folders if f["status"] == s)  # noqa: E731
+    return {
+        "format": "yuma-validation/1",
+        "backend": backend,
+        "passed": count("pass"),
+        "failed": count("fail"),
+        "errors": count("error"),
+        "folders": folders,
+    }

@@ -10,6 +10,7 @@
 
 mod assemble;
 mod emission;
+mod files;
 pub mod keys;
 mod read;
 pub mod rpc;
@@ -18,6 +19,7 @@ mod subnet;
 pub mod walk;
 
 pub use emission::{estimate_emission, pin_emission, Pinned};
+pub use files::{is_complete, write_fetched};
 pub use read::{fetch_epoch, FetchOptions, Fetched};
 pub use rpc::{At, Node, NodeOptions};
 

@@ -11,9 +11,7 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use yuma::chain::{walk, ChainError, FetchOptions, Fetched, Node, NodeOptions};
-use yuma::recorded::recorded_json;
 use yuma::replay::epoch_name;
-use yuma::snapshot::write_snapshot;
 
 /// Fetch a subnet's epoch input and recorded outputs from a subtensor node.
 ///
@@ -70,23 +68,17 @@ fn io_err(path: &Path, e: std::io::Error) -> CliError {
     CliError::new(format!("{}: {e}", path.display()))
 }
 
-/// Writes `text` to `path` through a temporary file in the same folder and a rename.
+/// Writes `text` atomically (temporary file + rename).
 fn write_atomic(path: &Path, text: &str) -> Result<(), CliError> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text).map_err(|e| io_err(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))
+    yuma::jobs::write_atomic(path, text).map_err(CliError::new)
 }
 
 fn write_epoch(dir: &Path, f: &Fetched) -> Result<(), CliError> {
-    std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
-    write_atomic(&dir.join("snapshot.json"), &write_snapshot(&f.snapshot))?;
-    write_atomic(&dir.join("recorded.json"), &recorded_json(&f.recorded))
+    yuma::chain::write_fetched(dir, f).map_err(CliError::new)
 }
 
 fn complete(dir: &Path) -> bool {
-    dir.join("snapshot.json").is_file() && dir.join("recorded.json").is_file()
+    yuma::chain::is_complete(dir)
 }
 
 fn describe(f: &Fetched) -> String {
