@@ -13,4 +13,5 @@ pub mod gpu;
 pub mod json;
 pub mod output;
 pub mod replay;
+pub mod report;
 pub mod snapshot;

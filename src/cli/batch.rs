@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
 
 use super::backend::{make_engine, Backend};
+use super::tables::Tables;
 use super::CliError;
 use yuma::output::{result_json, EpochResult};
 use yuma::snapshot::{read_snapshot, Snapshot};
@@ -50,6 +51,9 @@ pub struct BatchArgs {
     /// Most snapshots per engine submission (a chunk also stops at 256 MiB of input files).
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
     pub chunk: u32,
+    /// Also write the epochs as Parquet tables into DIR (README: "Reports and tables").
+    #[arg(long, value_name = "DIR")]
+    pub parquet: Option<PathBuf>,
 }
 
 /// Input bytes after which a chunk is closed, whatever its count.
@@ -75,6 +79,10 @@ pub fn run(a: BatchArgs) -> Result<(), CliError> {
         .into_iter()
         .partition(|j| !(a.resume && j.output.is_file()));
 
+    let mut tables = Tables::open(a.parquet.as_deref())?;
+    for j in &skipped {
+        tables.add_existing(&a.output, &j.output)?;
+    }
     let bar = progress_bar(todo.len() as u64);
     let start = Instant::now();
     let mut engine_time = Duration::ZERO;
@@ -109,6 +117,7 @@ pub fn run(a: BatchArgs) -> Result<(), CliError> {
                 Err(e) => Err(e),
             })
             .collect();
+        add_to_tables(&mut tables, &a.output, chunk, &outcomes)?;
         let written: Vec<Result<(), String>> = chunk
             .par_iter()
             .zip(outcomes.into_par_iter())
@@ -126,6 +135,7 @@ pub fn run(a: BatchArgs) -> Result<(), CliError> {
         }
     }
     bar.finish_and_clear();
+    tables.close()?;
     let s = Summary {
         total,
         done,
@@ -145,6 +155,21 @@ pub fn run(a: BatchArgs) -> Result<(), CliError> {
             s.failed.len()
         )))
     }
+}
+
+/// The computed epochs of a chunk, into the Parquet tables (when `--parquet` was given).
+fn add_to_tables(
+    tables: &mut Tables,
+    outdir: &Path,
+    chunk: &[Job],
+    outcomes: &[Result<EpochResult, String>],
+) -> Result<(), CliError> {
+    for (j, r) in chunk.iter().zip(outcomes) {
+        if let Ok(result) = r {
+            tables.add(outdir, &j.output, result)?;
+        }
+    }
+    Ok(())
 }
 
 /// The reason of a read error without the file name it starts with.

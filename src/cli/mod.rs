@@ -19,6 +19,8 @@ mod epoch;
 mod gen;
 mod info;
 mod replay;
+mod report;
+mod tables;
 
 use clap::{Parser, Subcommand};
 
@@ -84,6 +86,7 @@ enum Command {
     Replay(replay::ReplayArgs),
     Batch(batch::BatchArgs),
     Bench(bench::BenchArgs),
+    Report(report::ReportArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -97,6 +100,7 @@ pub fn run() -> Result<(), CliError> {
         Command::Replay(a) => replay::run(a),
         Command::Batch(a) => batch::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Report(a) => report::run(a),
     }
 }
 
