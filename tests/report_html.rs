@@ -117,7 +117,7 @@ fn report_errors_are_one_line() {
     let out = yuma(&["report", p(&dir.join("bad")), "-o", p(&dir.join("r.html"))]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("epoch.json") && err.contains("block"), "{err}");
+    assert!(err.contains("epoch.json") && err.contains("missing field"), "{err}");
     assert!(!dir.join("r.html").exists(), "no half-written report");
 
     let out = yuma(&["report", p(&empty)]);

@@ -13,7 +13,7 @@ use arrow_array::types::{Int64Type, UInt16Type, UInt64Type};
 use arrow_array::{Array, RecordBatch};
 use common::{golden_cases, read, temp_dir};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::basic::{LogicalType, Type as Physical};
+use parquet::basic::{ConvertedType, Type as Physical};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use yuma::output::{parse_epoch, EpochOutput, EpochResult};
 use yuma::report::parquet::{bonds_schema, epochs_schema, terms_schema, TableWriter};
@@ -261,15 +261,19 @@ fn columns_have_exact_integer_types() {
     let schema = reader.metadata().file_metadata().schema_descr_ptr();
     let mut seen = BTreeMap::new();
     for col in schema.columns() {
-        seen.insert(col.name().to_string(), (col.physical_type(), col.logical_type_ref().cloned()));
+        seen.insert(col.name().to_string(), (col.physical_type(), col.converted_type()));
     }
-    let unsigned = |bits| Some(LogicalType::Integer { bit_width: bits, is_signed: false });
-    assert_eq!(seen["uid"], (Physical::INT32, unsigned(16)));
-    assert_eq!(seen["dividend"], (Physical::INT32, unsigned(16)));
-    assert_eq!(seen["emission"], (Physical::INT64, unsigned(64)));
-    assert_eq!(seen["block"], (Physical::INT64, unsigned(64)));
-    assert_eq!(seen["raw_dividends"].0, Physical::INT64);
-    assert_eq!(seen["mechanism"], (Physical::INT32, unsigned(16)));
+    let (u16_col, u64_col) = (
+        (Physical::INT32, ConvertedType::UINT_16),
+        (Physical::INT64, ConvertedType::UINT_64),
+    );
+    for name in ["netuid", "mechanism", "uid", "stake", "dividend", "incentive"] {
+        assert_eq!(seen[name], u16_col, "column {name}");
+    }
+    for name in ["block", "stake_weight", "emission", "server_emission"] {
+        assert_eq!(seen[name], u64_col, "column {name}");
+    }
+    assert_eq!(seen["raw_dividends"], (Physical::INT64, ConvertedType::NONE));
 }
 
 /// `yuma replay --parquet` and `yuma batch --parquet` write the same rows as

@@ -63,7 +63,7 @@ pub fn chart(series: &Series, kind: Kind, prefix: &str) -> Option<Chart> {
         ),
         Kind::Emission => (
             format!("Emission per epoch — {name}"),
-            stacked(series, |e| &e.emission, "emission (α per epoch; 1 α = 10⁹ rao)", 1e-9),
+            stacked(series, |e| &e.emission, "emission (α per epoch)", 1e-9),
         ),
         Kind::Bonds => (format!("Bonds after the last epoch — {name}"), bonds(series)?),
         Kind::StakeVsDividends => (
@@ -72,7 +72,25 @@ pub fn chart(series: &Series, kind: Kind, prefix: &str) -> Option<Chart> {
         ),
         Kind::Lorenz => (format!("Concentration (Lorenz) — {name}"), concentration(series)?),
     };
-    Some(Chart { id, title, data })
+    Some(Chart {
+        id,
+        title,
+        caption: caption(kind, series).to_string(),
+        data,
+    })
+}
+
+/// How to read a chart of `kind`.
+fn caption(kind: Kind, series: &Series) -> &'static str {
+    match kind {
+        Kind::Dividends => "Each column is one epoch: the share of the subnet's dividends (u16 ÷ 65535) of the 8 uids with the most dividends over the series, the rest in grey.",
+        Kind::Incentive => "Each column is one epoch: the share of the subnet's incentive of the 8 uids with the most incentive over the series, the rest in grey.",
+        Kind::Emission => "Each column is one epoch: the emission (rao ÷ 10⁹) of the 8 uids with the most emission over the series, the rest in grey.",
+        Kind::Bonds if series.mechanisms > 1 => "Mechanism 0's stored bonds after the last epoch: one row per validator, one column per miner, colour = bond ÷ 65535; grey = no entry.",
+        Kind::Bonds => "The stored bonds after the last epoch: one row per validator, one column per miner, colour = bond ÷ 65535; grey = no entry.",
+        Kind::StakeVsDividends => "One dot per validator: above the line it earns a larger share of dividends than it holds of the stake, below it a smaller one.",
+        Kind::Lorenz => "The further a curve sags below the diagonal, the more concentrated the quantity; Gini 0 = equal, near 1 = one uid holds everything.",
+    }
 }
 
 /// Per-uid sums over the series of one term.
@@ -113,7 +131,7 @@ fn stacked<T: Copy + Into<u128>>(
             (all - shown) as f64 * unit
         })
         .collect();
-    let others = sums.len().saturating_sub(top.len());
+    let others = sums.iter().filter(|&&s| s > 0).count() - top.len();
     layers.push(Layer {
         label: format!("other {others} uids"),
         values: rest,

@@ -71,7 +71,7 @@ pub fn page(title: &str, meta: &[String], sections: &[Section]) -> Result<String
                     "<figure class=\"chart\" id=\"{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
                     escape(&chart.id),
                     chart.svg()?,
-                    escape(&chart.title)
+                    escape(&chart.caption)
                 ));
             }
             out.push_str("</div>\n");

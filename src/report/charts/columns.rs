@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_legend, grouped, DrawResult, INK, PALETTE, REST};
+use super::{FAINT, draw_legend, grouped, DrawResult, INK, PALETTE, REST};
 
 /// One stacked layer: a label and one value per column.
 #[derive(Clone, Debug)]
@@ -61,6 +61,7 @@ impl Columns {
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(FAINT)
             .x_labels(count.clamp(1, 8))
             .x_label_formatter(&label_block)
             .y_label_formatter(&|y| grouped(*y, 2))

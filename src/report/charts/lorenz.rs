@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{DrawResult, INK, PALETTE};
+use super::{FAINT, DrawResult, INK, PALETTE};
 
 /// One curve: points `(share of uids, share of the total)`, both in [0, 1].
 #[derive(Clone, Debug)]
@@ -34,7 +34,9 @@ impl Lorenz {
             .y_desc(self.y_desc.as_str())
             .axis_desc_style(("sans-serif", 14).into_font().color(&INK))
             .label_style(("sans-serif", 12).into_font().color(&INK))
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(FAINT)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
             .draw()?;
         let grey = RGBColor(150, 150, 150);
         chart

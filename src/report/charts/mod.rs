@@ -28,11 +28,13 @@ pub enum ChartData {
     Lorenz(Lorenz),
 }
 
-/// One chart: a file-safe id (also the SVG/PNG file stem), a title and its data.
+/// One chart: a file-safe id (also the SVG/PNG file stem), a title, a sentence saying how
+/// to read it (the page's caption) and its data.
 #[derive(Clone, Debug)]
 pub struct Chart {
     pub id: String,
     pub title: String,
+    pub caption: String,
     pub data: ChartData,
 }
 
@@ -55,6 +57,8 @@ pub const PALETTE: [RGBColor; 10] = [
 ];
 pub const REST: RGBColor = RGBColor(190, 190, 190);
 pub const INK: RGBColor = RGBColor(40, 40, 40);
+/// The minor grid lines: barely there.
+pub const FAINT: RGBColor = RGBColor(246, 246, 246);
 
 impl Chart {
     /// Draws the chart (white background, title on top) on `area`.

@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{grouped, DrawResult, INK, PALETTE};
+use super::{FAINT, grouped, DrawResult, INK, PALETTE};
 
 /// One point; `label` is written beside it.
 #[derive(Clone, Debug)]
@@ -43,7 +43,7 @@ impl Scatter {
             .y_label_formatter(&|y| grouped(*y, 1))
             .axis_desc_style(("sans-serif", 14).into_font().color(&INK))
             .label_style(("sans-serif", 12).into_font().color(&INK))
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(FAINT)
             .draw()?;
         let grey = RGBColor(150, 150, 150);
         chart
