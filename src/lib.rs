@@ -4,6 +4,7 @@
 //! writers). [`compare`] checks two results field by field. [`gen`] makes synthetic subnets and
 //! [`replay`] chains one epoch's stored state into the next.
 
+pub mod analysis;
 pub mod compare;
 pub mod engine;
 pub mod epoch;

@@ -54,6 +54,10 @@ pub struct BatchArgs {
     /// Also write the epochs as Parquet tables into DIR (README: "Reports and tables").
     #[arg(long, value_name = "DIR")]
     pub parquet: Option<PathBuf>,
+    /// Also write the metrics of every epoch written to OUTDIR (JSON, or CSV when FILE ends in
+    /// .csv); the sequence totals take the outputs in natural path order.
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
 }
 
 /// Input bytes after which a chunk is closed, whatever its count.
@@ -68,6 +72,21 @@ struct Job {
 }
 
 pub fn run(a: BatchArgs) -> Result<(), CliError> {
+    let metrics = a.metrics.clone();
+    let output = a.output.clone();
+    compute_all(a)?;
+    metrics_after(&output, metrics.as_deref())
+}
+
+/// `--metrics FILE`: the metrics of the epochs written to OUTDIR.
+fn metrics_after(output: &Path, file: Option<&Path>) -> Result<(), CliError> {
+    match file {
+        Some(f) => super::metrics::metrics_of_output(Some(output), f),
+        None => Ok(()),
+    }
+}
+
+fn compute_all(a: BatchArgs) -> Result<(), CliError> {
     let found = discover(&a.inputs)?;
     if found.is_empty() {
         return Err(CliError::new("no snapshot files found in the given inputs"));
@@ -195,7 +214,7 @@ fn chunks(jobs: &[Job], count: usize) -> Vec<&[Job]> {
     out
 }
 
-fn progress_bar(len: u64) -> ProgressBar {
+pub(super) fn progress_bar(len: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

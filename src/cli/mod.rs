@@ -15,12 +15,16 @@ mod backend;
 mod batch;
 mod bench;
 mod check;
+mod emission;
 mod epoch;
 mod gen;
 mod info;
+mod metrics;
 mod replay;
 mod report;
 mod tables;
+mod scenario;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 
@@ -87,6 +91,10 @@ enum Command {
     Batch(batch::BatchArgs),
     Bench(bench::BenchArgs),
     Report(report::ReportArgs),
+    Scenario(scenario::ScenarioArgs),
+    Metrics(metrics::MetricsArgs),
+    Emission(emission::EmissionArgs),
+    Sweep(sweep::SweepArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -101,6 +109,10 @@ pub fn run() -> Result<(), CliError> {
         Command::Batch(a) => batch::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Report(a) => report::run(a),
+        Command::Scenario(a) => scenario::run(a),
+        Command::Metrics(a) => metrics::run(a),
+        Command::Emission(a) => emission::run(a),
+        Command::Sweep(a) => sweep::run(a),
     }
 }
 

@@ -61,6 +61,10 @@ pub struct ReplayArgs {
     /// Also write the epochs as Parquet tables into DIR (README: "Reports and tables").
     #[arg(long, value_name = "DIR")]
     pub parquet: Option<PathBuf>,
+    /// Also write the metrics of the written epochs (JSON, or CSV when FILE ends in .csv;
+    /// needs -o).
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
 }
 
 pub fn run(a: ReplayArgs) -> Result<(), CliError> {
@@ -76,7 +80,16 @@ pub fn run(a: ReplayArgs) -> Result<(), CliError> {
         None => sequence(&a, engine.as_mut(), &mut tables),
     };
     tables.close()?;
-    outcome
+    outcome?;
+    metrics_after(&a)
+}
+
+/// `--metrics FILE`: the metrics of the epochs written to OUTDIR.
+fn metrics_after(a: &ReplayArgs) -> Result<(), CliError> {
+    match &a.metrics {
+        Some(file) => super::metrics::metrics_of_output(a.output.as_deref(), file),
+        None => Ok(()),
+    }
 }
 
 fn compute(engine: &mut dyn Engine, s: &Snapshot, file: &Path) -> Result<EpochResult, CliError> {
