@@ -172,6 +172,23 @@ fn reports_render_in_chromium() {
     yuma(&["report", p(&y2), p(&y3), "-o", p(&pair)]);
     let n = check_in_browser(&pair, &dir.join("pair.png"));
     assert_eq!(n, 12, "six chart kinds for each of two series");
+    // … a scenario under Yuma 2 and Yuma 3 side by side, with a sweep's heatmaps …
+    let (s2, s3, sweep) = (dir.join("copier_y2"), dir.join("copier_y3"), dir.join("sweep"));
+    for (yuma_version, out) in [("2", &s2), ("3", &s3)] {
+        yuma(&["scenario", "copier_lag1", "--yuma", yuma_version, "-o", p(out), "--backend", "cpu"]);
+    }
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/r03_n96_v12_yuma2/snapshot.json");
+    yuma(&[
+        "sweep", p(&snapshot), "--set", "kappa=0.3:0.7:0.1", "--set", "bonds_penalty=0,0.5,1",
+        "--set", "yuma3=false,true", "-o", p(&sweep), "--backend", "cpu",
+    ]);
+    let scenario = dir.join("scenario.html");
+    yuma(&["report", p(&s2), p(&s3), p(&sweep), "-o", p(&scenario)]);
+    let html = std::fs::read_to_string(&scenario).expect("report");
+    for expected in ["copier_lag1 · Yuma 2", "copier_lag1 · Yuma 3", "copier", "Sweep sweep", "yuma3 = true"] {
+        assert!(html.contains(expected), "{}: lacks {expected:?}", scenario.display());
+    }
+    check_in_browser(&scenario, &dir.join("scenario.png"));
     // … and a batch of many subnets, one section each.
     let batch = dir.join("batch");
     yuma(&["batch", p(&g.join("mechanisms")), "-o", p(&batch), "--backend", "cpu"]);

@@ -10,11 +10,13 @@ use super::CliError;
 use yuma::report::assemble::Report;
 use yuma::report::load::{json_files, read_if_epoch};
 use yuma::report::parquet::{RowCounts, TableWriter, TABLES};
+use yuma::report::records::write_records;
+use yuma::report::sweep::read_sweep;
 
 /// Draw the charts of epoch outputs: one HTML page, and/or one SVG or PNG file per chart.
 ///
-/// INPUT is an output folder of `yuma replay`, `yuma batch` or `yuma scenario` (or a single
-/// epoch file). Every `*.json` below it whose "format" is "yuma-epoch/1" is read; other JSON
+/// INPUT is an output folder of `yuma replay`, `yuma batch`, `yuma scenario` or `yuma sweep` (or
+/// a single epoch file). Every `*.json` below it whose "format" is "yuma-epoch/1" is read; other JSON
 /// (snapshots, traces, summaries) is skipped. Epochs group into series, one per subnet and
 /// folder (`DIR/epoch_NN/epoch.json` files are the series of DIR), in block order.
 ///
@@ -26,8 +28,11 @@ use yuma::report::parquet::{RowCounts, TableWriter, TABLES};
 /// The HTML file works offline: inline SVG and stylesheet, no script, nothing fetched. Chart
 /// text is laid out with a TrueType font (Debian: fonts-dejavu-core; or YUMA_FONT=FILE).
 ///
-/// `--parquet DIR` writes the epochs as tables instead of (or as well as) charts: see the
-/// README, "Reports and tables".
+/// A `yuma sweep` output folder (sweep.json) gives one heatmap per metric: the first swept
+/// parameter across, the second down, a panel per value of the others.
+///
+/// `--parquet DIR` writes the epochs as tables instead of (or as well as) charts, and sweep
+/// tables as DIR/sweep.parquet: see the README, "Reports and tables".
 #[derive(Args)]
 pub struct ReportArgs {
     /// Output folders (or epoch files) to read.
@@ -58,7 +63,9 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
     }
     if let Some(dir) = &a.parquet {
         let counts = parquet_from_outputs(&a.inputs, dir)?;
-        eprintln!("{}", table_summary(dir, &counts));
+        if counts.iter().any(|&c| c > 0) {
+            eprintln!("{}", table_summary(dir, &counts));
+        }
     }
     if a.output.is_none() && a.svg.is_none() && a.png.is_none() {
         return Ok(());
@@ -107,9 +114,30 @@ fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 /// Every epoch document below the inputs into the tables of `dir`; `source` is the file's
 /// path relative to its input.
 pub fn parquet_from_outputs(inputs: &[PathBuf], dir: &Path) -> Result<RowCounts, CliError> {
+    let mut sweep_rows = Vec::new();
+    let mut epoch_inputs = Vec::new();
+    for input in inputs {
+        match read_sweep(input)? {
+            Some(t) => sweep_rows.extend(t.rows.into_iter().map(|(_, mut row)| {
+                if let Some(obj) = row.as_object_mut() {
+                    obj.insert("source".into(), t.label.clone().into());
+                }
+                row
+            })),
+            None => epoch_inputs.push(input.clone()),
+        }
+    }
+    if !sweep_rows.is_empty() {
+        let file = dir.join("sweep.parquet");
+        let rows = write_records(&file, &sweep_rows)?;
+        eprintln!("{}: {rows} grid points", file.display());
+        if epoch_inputs.is_empty() {
+            return Ok([0; 4]);
+        }
+    }
     let mut tables = TableWriter::create(dir)?;
     let mut epochs = 0usize;
-    for input in inputs {
+    for input in &epoch_inputs {
         let root = if input.is_dir() {
             input.as_path()
         } else {

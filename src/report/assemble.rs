@@ -10,6 +10,7 @@ use super::build::{chart, Kind, KINDS};
 use super::charts::{grouped, Chart};
 use super::html::{page, Section};
 use super::load::{load_series, Series};
+use super::sweep::{read_sweep, sweep_section};
 use super::ReportError;
 
 /// Most series compared side by side.
@@ -26,21 +27,39 @@ pub struct Report {
 impl Report {
     /// Loads every series below the inputs and draws its charts.
     pub fn from_inputs(inputs: &[PathBuf], title: &str) -> Result<Report, ReportError> {
-        let loaded = load_series(inputs)?;
+        let mut sweeps = Vec::new();
+        let mut epoch_inputs = Vec::new();
+        for input in inputs {
+            match read_sweep(input)? {
+                Some(t) => sweeps.push(t),
+                None => epoch_inputs.push(input.clone()),
+            }
+        }
+        let loaded = if epoch_inputs.is_empty() {
+            Default::default()
+        } else {
+            load_series(&epoch_inputs)?
+        };
         let list: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
         let epochs: usize = loaded.series.iter().map(|s| s.epochs.len()).sum();
         let meta = vec![
             format!("Inputs: {}", list.join(", ")),
             format!(
-                "{} series, {epochs} epochs ({} other JSON files skipped). Made by yuma {} from \
-yuma-epoch/1 outputs; shares are of the subnet's total, emissions in α (10⁹ rao).",
+                "{} sweep(s), {} series, {epochs} epochs ({} other JSON files skipped). Made by \
+yuma {} from its outputs; shares are of the subnet's total, emissions in α (10⁹ rao).",
+                sweeps.len(),
                 loaded.series.len(),
                 loaded.skipped,
                 env!("CARGO_PKG_VERSION")
             ),
         ];
         let series = &loaded.series;
-        let sections = if (2..=SIDE_BY_SIDE).contains(&series.len()) {
+        let mut sections: Vec<Section> = sweeps
+            .iter()
+            .enumerate()
+            .map(|(i, t)| sweep_section(t, i))
+            .collect();
+        sections.extend(if (2..=SIDE_BY_SIDE).contains(&series.len()) {
             side_by_side(series)
         } else {
             series
@@ -48,7 +67,7 @@ yuma-epoch/1 outputs; shares are of the subnet's total, emissions in α (10⁹ r
                 .enumerate()
                 .map(|(i, s)| one_series(s, i))
                 .collect()
-        };
+        });
         Ok(Report {
             title: title.to_string(),
             meta,

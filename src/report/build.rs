@@ -4,7 +4,8 @@ use super::charts::{
     Chart, ChartData, Columns, Heatmap, Layer, Lorenz, LorenzCurve, Point, Scatter,
 };
 use super::load::{EpochTerms, Series};
-use super::stats::{gini, lorenz, shares, top_indices};
+use super::stats::{lorenz, shares, top_indices};
+use crate::analysis::concentration::concentration;
 
 /// How many uids get a colour of their own in the stacked charts.
 pub const TOP_UIDS: usize = 8;
@@ -70,7 +71,7 @@ pub fn chart(series: &Series, kind: Kind, prefix: &str) -> Option<Chart> {
             format!("Stake share vs dividend share — {name}"),
             stake_vs_dividends(series)?,
         ),
-        Kind::Lorenz => (format!("Concentration (Lorenz) — {name}"), concentration(series)?),
+        Kind::Lorenz => (format!("Concentration (Lorenz) — {name}"), lorenz_curves(series)?),
     };
     Some(Chart {
         id,
@@ -118,7 +119,7 @@ fn stacked<T: Copy + Into<u128>>(
     let mut layers: Vec<Layer> = top
         .iter()
         .map(|&uid| Layer {
-            label: format!("uid {uid}"),
+            label: series.uid_label(uid),
             values: series.epochs.iter().map(|e| value(e, uid) * unit).collect(),
         })
         .collect();
@@ -203,6 +204,7 @@ fn bonds(series: &Series) -> Option<ChartData> {
         y_desc,
         scale_desc: "bond ÷ 65535".to_string(),
         range: (0.0, 1.0),
+        annotate: false,
     }))
 }
 
@@ -224,22 +226,30 @@ fn stake_vs_dividends(series: &Series) -> Option<ChartData> {
     let stake_s = shares(&stake_v)?;
     let div_s = shares(&div_v).unwrap_or_else(|| vec![0.0; uids.len()]);
     let labelled = top_indices(&stake_v, LABELLED);
-    let points = uids
-        .iter()
-        .enumerate()
-        .map(|(k, &uid)| Point {
+    // One group per scenario role (in order of first appearance), else one group.
+    let mut groups: Vec<(String, Vec<Point>)> = Vec::new();
+    for (k, &uid) in uids.iter().enumerate() {
+        let name = match series.role(uid) {
+            Some(role) => role.to_string(),
+            None => "validator (uid)".to_string(),
+        };
+        let point = Point {
             x: stake_s[k] * 100.0,
             y: div_s[k] * 100.0,
             label: labelled.contains(&k).then(|| format!(" {uid}")),
-        })
-        .collect();
+        };
+        match groups.iter_mut().find(|(g, _)| *g == name) {
+            Some((_, points)) => points.push(point),
+            None => groups.push((name, vec![point])),
+        }
+    }
     let over = if series.epochs.len() > 1 {
         format!(", summed over {} epochs", series.epochs.len())
     } else {
         String::new()
     };
     Some(ChartData::Scatter(Scatter {
-        points,
+        groups,
         x_desc: format!("share of validators' stake (%{over})"),
         y_desc: "share of dividends (%)".to_string(),
         diagonal_label: "dividend share = stake share".to_string(),
@@ -247,13 +257,14 @@ fn stake_vs_dividends(series: &Series) -> Option<ChartData> {
 }
 
 /// Lorenz curves of emission (summed over the series) and of stake (last epoch).
-fn concentration(series: &Series) -> Option<ChartData> {
+fn lorenz_curves(series: &Series) -> Option<ChartData> {
     let emission = totals(series, |e| &e.emission);
     let last = series.epochs.last()?;
     let stake: Vec<u128> = last.stake.iter().map(|&s| u128::from(s)).collect();
     let mut curves = Vec::new();
     for (label, values) in [("emission", &emission), ("stake", &stake)] {
-        if let (Some(points), Some(g)) = (lorenz(values), gini(values)) {
+        let saturated: Vec<u64> = values.iter().map(|&v| u64::try_from(v).unwrap_or(u64::MAX)).collect();
+        if let (Some(points), Some(g)) = (lorenz(values), concentration(&saturated).gini) {
             curves.push(LorenzCurve {
                 label: label.to_string(),
                 points,

@@ -44,13 +44,77 @@ pub struct Series {
     pub last_bonds: Vec<Vec<(u16, u16)>>,
     /// How many mechanisms the last epoch had.
     pub mechanisms: usize,
+    /// What `summary.json` beside the epochs says, for a scenario run.
+    pub scenario: Option<ScenarioInfo>,
+}
+
+/// A scenario run's name, Yuma version and the role of each uid (`summary.json`,
+/// `yuma-scenario-summary/1`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScenarioInfo {
+    pub name: String,
+    /// `2`, `3` or `3la`.
+    pub yuma: String,
+    /// `role[uid]`: `honest`, `copier`, `stale`, `cabal`, `weights`, `miner` (empty: unknown).
+    pub roles: Vec<String>,
 }
 
 impl Series {
-    /// `folder · netuid N` (the netuid only when it is needed to tell series apart).
+    /// `folder · netuid N`, or for a scenario `name · Yuma V (folder)`.
     pub fn label(&self) -> String {
-        format!("{} · netuid {}", self.folder, self.netuid)
+        match &self.scenario {
+            Some(s) => {
+                let yuma = match s.yuma.as_str() {
+                    "3la" => "Yuma 3 + liquid alpha".to_string(),
+                    v => format!("Yuma {v}"),
+                };
+                format!("{} · {yuma} ({})", s.name, self.folder)
+            }
+            None => format!("{} · netuid {}", self.folder, self.netuid),
+        }
     }
+
+    /// `uid U`, with its scenario role when known (`uid 3 · copier`).
+    pub fn uid_label(&self, uid: usize) -> String {
+        match self.role(uid) {
+            Some(role) => format!("uid {uid} · {role}"),
+            None => format!("uid {uid}"),
+        }
+    }
+
+    /// The scenario role of a uid, if known.
+    pub fn role(&self, uid: usize) -> Option<&str> {
+        let s = self.scenario.as_ref()?;
+        s.roles.get(uid).map(String::as_str).filter(|r| !r.is_empty())
+    }
+}
+
+/// Reads `summary.json` in `folder` when it is a scenario summary; `None` otherwise.
+pub fn scenario_info(folder: &Path) -> Result<Option<ScenarioInfo>, ReportError> {
+    let file = folder.join("summary.json");
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return Ok(None);
+    };
+    let bad = |what: &str| ReportError::new(format!("{}: {what}", file.display()));
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(&format!("malformed JSON: {e}")))?;
+    if v["format"].as_str() != Some("yuma-scenario-summary/1") {
+        return Ok(None);
+    }
+    let text_of = |k: &str| v[k].as_str().map(str::to_string).ok_or_else(|| bad(&format!("field `{k}`: expected a string")));
+    let mut roles = Vec::new();
+    for (i, u) in v["uids"].as_array().into_iter().flatten().enumerate() {
+        let uid = u["uid"].as_u64().ok_or_else(|| bad(&format!("field `uids[{i}].uid`: expected an integer")))?;
+        let uid = usize::try_from(uid).unwrap_or(usize::MAX).min(1 << 16);
+        if roles.len() <= uid {
+            roles.resize(uid + 1, String::new());
+        }
+        roles[uid] = u["role"].as_str().unwrap_or("").to_string();
+    }
+    Ok(Some(ScenarioInfo {
+        name: text_of("name")?,
+        yuma: text_of("yuma")?,
+        roles,
+    }))
 }
 
 impl EpochTerms {
@@ -185,11 +249,15 @@ pub fn load_series(inputs: &[PathBuf]) -> Result<Loaded, ReportError> {
             };
             let terms = EpochTerms::of(&result);
             let key = (folder.clone(), result_netuid(&result));
-            let series = groups.entry(key.clone()).or_insert_with(|| Series {
-                folder,
-                netuid: key.1,
-                ..Series::default()
-            });
+            let series = match groups.entry(key.clone()) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => e.insert(Series {
+                    folder,
+                    netuid: key.1,
+                    scenario: scenario_info(&series_folder(&file))?,
+                    ..Series::default()
+                }),
+            };
             if last_block.get(&key).is_none_or(|&b| terms.block >= b) {
                 last_block.insert(key, terms.block);
                 let outputs = result.mechanism_outputs();

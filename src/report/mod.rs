@@ -10,7 +10,9 @@
 //! - [`charts`] draws each chart with `plotters` on any backend (SVG string, RGB bitmap).
 //! - [`html`] lays the charts out as one self-contained page: inline SVG and an inline
 //!   stylesheet, no script, nothing fetched.
-//! - [`parquet`] streams epoch results into Parquet tables.
+//! - [`sweep`] draws a `yuma sweep` table as heatmaps, one per metric.
+//! - [`parquet`] streams epoch results into Parquet tables; [`records`] writes flat JSON rows
+//!   (a sweep table) as one.
 //!
 //! [`EpochResult`]: crate::output::EpochResult
 
@@ -21,7 +23,9 @@ pub mod font;
 pub mod html;
 pub mod load;
 pub mod parquet;
+pub mod records;
 pub mod stats;
+pub mod sweep;
 
 /// A report that cannot be made: one line naming the file and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,4 +1,5 @@
-//! The figures the charts show, from exact integers to fractions only at the end.
+//! The figures the charts show, from exact integers to fractions only at the end (the Gini
+//! coefficient comes from `crate::analysis::concentration`).
 
 /// `x_i / Σx` for every entry (sums in u128, so u64 emissions cannot overflow); `None` when
 /// every entry is zero.
@@ -8,26 +9,6 @@ pub fn shares(values: &[u128]) -> Option<Vec<f64>> {
         return None;
     }
     Some(values.iter().map(|&v| v as f64 / total as f64).collect())
-}
-
-/// The Gini coefficient of non-negative values, zero entries included:
-/// `G = Σ_i (2i − n − 1) · x_(i) / (n · Σx)` with `x_(1) ≤ … ≤ x_(n)` (i from 1).
-/// 0 = everyone holds the same, (n − 1)/n = one holds everything. `None` when all are zero.
-pub fn gini(values: &[u128]) -> Option<f64> {
-    let n = values.len();
-    let total: u128 = values.iter().sum();
-    if n == 0 || total == 0 {
-        return None;
-    }
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable();
-    // Σ (2i − n − 1) x_(i) computed exactly in i128: |coefficient| < n ≤ 2^16 and x < 2^80.
-    let weighted: i128 = sorted
-        .iter()
-        .enumerate()
-        .map(|(i, &x)| (2 * (i as i128 + 1) - n as i128 - 1) * x as i128)
-        .sum();
-    Some(weighted as f64 / (n as f64 * total as f64))
 }
 
 /// The Lorenz curve: points `(k/n, Σ_{i≤k} x_(i) / Σx)` for k = 0 … n, values ascending.
@@ -61,14 +42,6 @@ pub fn top_indices(values: &[u128], k: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn gini_extremes() {
-        assert_eq!(gini(&[5, 5, 5, 5]), Some(0.0));
-        assert_eq!(gini(&[0, 0, 0, 8]), Some(0.75));
-        assert_eq!(gini(&[0, 0]), None);
-        assert_eq!(gini(&[]), None);
-    }
 
     #[test]
     fn lorenz_ends_at_one() {

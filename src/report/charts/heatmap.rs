@@ -2,6 +2,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{grouped, DrawResult, INK};
 
@@ -16,6 +17,8 @@ pub struct Heatmap {
     /// What the colour means, with its unit.
     pub scale_desc: String,
     pub range: (f64, f64),
+    /// Write each cell's value in it (for small grids).
+    pub annotate: bool,
 }
 
 const STOPS: [(u8, u8, u8); 5] = [
@@ -92,6 +95,23 @@ impl Heatmap {
             }
         }
         chart.draw_series(cells)?;
+        if self.annotate {
+            let (black, white) = (RGBColor(20, 20, 20), RGBColor(250, 250, 250));
+            let mut labels = Vec::new();
+            for (r, row) in self.values.iter().enumerate() {
+                let y = (nr - 1 - r) as f64;
+                for (c, v) in row.iter().enumerate() {
+                    let Some(v) = v else { continue };
+                    let ink = if self.unit(*v) > 0.6 { black } else { white };
+                    let style = ("sans-serif", 11)
+                        .into_font()
+                        .color(&ink)
+                        .pos(Pos::new(HPos::Center, VPos::Center));
+                    labels.push(Text::new(format!("{v:.3}"), (c as f64, y), style));
+                }
+            }
+            chart.draw_series(labels)?;
+        }
         self.draw_bar(&bar)
     }
 

@@ -13,10 +13,11 @@ pub struct Point {
     pub label: Option<String>,
 }
 
-/// Points in percent on both axes, with the diagonal "share of dividends = share of stake".
+/// Groups of points (e.g. validators by scenario role), in percent on both axes, with the
+/// diagonal "share of dividends = share of stake".
 #[derive(Clone, Debug)]
 pub struct Scatter {
-    pub points: Vec<Point>,
+    pub groups: Vec<(String, Vec<Point>)>,
     pub x_desc: String,
     pub y_desc: String,
     pub diagonal_label: String,
@@ -25,8 +26,9 @@ pub struct Scatter {
 impl Scatter {
     pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let top = self
-            .points
+            .groups
             .iter()
+            .flat_map(|(_, g)| g.iter())
             .map(|p| p.x.max(p.y))
             .fold(0.0f64, f64::max);
         let top = if top > 0.0 { (top * 1.1).min(100.0) } else { 100.0 };
@@ -53,17 +55,20 @@ impl Scatter {
             ))?
             .label(self.diagonal_label.as_str())
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], grey));
-        let dot = PALETTE[0];
-        chart
-            .draw_series(
-                self.points
-                    .iter()
-                    .map(|p| Circle::new((p.x, p.y), 4, dot.mix(0.8).filled())),
-            )?
-            .label("validator (uid)")
-            .legend(move |(x, y)| Circle::new((x + 9, y), 4, dot.filled()));
+        for (k, (name, points)) in self.groups.iter().enumerate() {
+            let dot = PALETTE[k % PALETTE.len()];
+            chart
+                .draw_series(
+                    points
+                        .iter()
+                        .map(|p| Circle::new((p.x, p.y), 4, dot.mix(0.8).filled())),
+                )?
+                .label(name.as_str())
+                .legend(move |(x, y)| Circle::new((x + 9, y), 4, dot.filled()));
+        }
         let style = ("sans-serif", 11).into_font().color(&INK);
-        chart.draw_series(self.points.iter().filter_map(|p| {
+        let points = self.groups.iter().flat_map(|(_, g)| g.iter());
+        chart.draw_series(points.filter_map(|p| {
             let label = p.label.clone()?;
             Some(Text::new(label, (p.x, p.y), style.clone()))
         }))?;
