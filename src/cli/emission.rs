@@ -35,7 +35,9 @@ pub fn run(a: EmissionArgs) -> Result<(), CliError> {
         (Some(b), Some(d)) => Some((
             b,
             parse_date(d).ok_or_else(|| {
-                CliError::new(format!("--date {d}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"))
+                CliError::new(format!(
+                    "--date {d}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"
+                ))
             })?,
         )),
         _ => None,
@@ -43,13 +45,22 @@ pub fn run(a: EmissionArgs) -> Result<(), CliError> {
     let horizon = u64::from(a.years) * DAYS_PER_YEAR * BLOCKS_PER_DAY;
     let s = project(a.issuance, horizon, start).map_err(|e| CliError::new(e.to_string()))?;
     if a.json {
-        let mut text = serde_json::to_string_pretty(&s).map_err(|e| CliError::new(e.to_string()))?;
+        let mut text =
+            serde_json::to_string_pretty(&s).map_err(|e| CliError::new(e.to_string()))?;
         text.push('\n');
         return super::write_out(None, &text);
     }
     let tao = |rao: u64| rao as f64 / 1e9;
-    say!("issuance        {} rao ({:.9} TAO)", s.issuance, tao(s.issuance));
-    say!("block emission  {} rao ({:.9} TAO per block)", s.block_emission, tao(s.block_emission));
+    say!(
+        "issuance        {} rao ({:.9} TAO)",
+        s.issuance,
+        tao(s.issuance)
+    );
+    say!(
+        "block emission  {} rao ({:.9} TAO per block)",
+        s.block_emission,
+        tao(s.block_emission)
+    );
     say!("per day         {:.3} TAO (7,200 blocks)", tao(s.per_day));
     say!("per year        {:.3} TAO (365 days)", tao(s.per_year));
     if s.halvings.is_empty() {
@@ -71,6 +82,10 @@ pub fn run(a: EmissionArgs) -> Result<(), CliError> {
             tao(h.block_emission * BLOCKS_PER_DAY)
         );
     }
-    say!("issuance after {} years: {:.3} TAO", a.years, tao(s.issuance_at_horizon));
+    say!(
+        "issuance after {} years: {:.3} TAO",
+        a.years,
+        tao(s.issuance_at_horizon)
+    );
     Ok(())
 }

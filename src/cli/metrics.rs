@@ -87,7 +87,10 @@ fn find_epochs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
         let path = entry
             .map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?
             .path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if path.is_dir() {
             find_epochs(&path, out)?;
         } else if name == "epoch.json" || name.ends_with(".epoch.json") {

@@ -22,9 +22,9 @@ mod info;
 mod metrics;
 mod replay;
 mod report;
-mod tables;
 mod scenario;
 mod sweep;
+mod tables;
 
 use clap::{Parser, Subcommand};
 

@@ -152,7 +152,9 @@ pub fn parquet_from_outputs(inputs: &[PathBuf], dir: &Path) -> Result<RowCounts,
         }
     }
     if epochs == 0 {
-        return Err(CliError::new("no yuma-epoch/1 documents found in the inputs"));
+        return Err(CliError::new(
+            "no yuma-epoch/1 documents found in the inputs",
+        ));
     }
     Ok(tables.finish()?)
 }

@@ -107,7 +107,9 @@ pub fn run(a: ScenarioArgs) -> Result<(), CliError> {
 
 /// Writes metrics to `file`: CSV when it ends in `.csv`, JSON otherwise (`-`: standard output).
 pub fn write_metrics(file: &Path, m: &SequenceMetrics) -> Result<(), CliError> {
-    let csv = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let csv = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let text = if csv { metrics_csv(m) } else { metrics_json(m) };
     if file.as_os_str() == "-" {
         return super::write_out(None, &text);

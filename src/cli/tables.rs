@@ -24,7 +24,12 @@ impl Tables {
     }
 
     /// Adds one epoch, named by `output` relative to `outdir`.
-    pub fn add(&mut self, outdir: &Path, output: &Path, result: &EpochResult) -> Result<(), CliError> {
+    pub fn add(
+        &mut self,
+        outdir: &Path,
+        output: &Path,
+        result: &EpochResult,
+    ) -> Result<(), CliError> {
         if let Some((w, _)) = &mut self.writer {
             let rel = output.strip_prefix(outdir).unwrap_or(output);
             w.write(&rel.to_string_lossy(), result)?;

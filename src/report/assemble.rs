@@ -42,23 +42,23 @@ impl Report {
         };
         let list: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
         let epochs: usize = loaded.series.iter().map(|s| s.epochs.len()).sum();
-        let meta = vec![
-            format!("Inputs: {}", list.join(", ")),
+        let meta = vec![format!("Inputs: {}", list.join(", ")), {
+            let mut parts = Vec::new();
+            if !sweeps.is_empty() {
+                parts.push(format!("{} sweep table(s)", sweeps.len()));
+            }
+            if !loaded.series.is_empty() {
+                parts.push(format!("{} series, {epochs} epochs", loaded.series.len()));
+            }
             format!(
-                "{} sweep(s), {} series, {epochs} epochs ({} other JSON files skipped). Made by \
-yuma {} from its outputs; shares are of the subnet's total, emissions in α (10⁹ rao).",
-                sweeps.len(),
-                loaded.series.len(),
-                loaded.skipped,
+                "{}. Made by yuma {} from its outputs; shares are of the subnet's total, \
+emissions in α (10⁹ rao).",
+                parts.join(", "),
                 env!("CARGO_PKG_VERSION")
-            ),
-        ];
+            )
+        }];
         let series = &loaded.series;
-        let mut sections: Vec<Section> = sweeps
-            .iter()
-            .enumerate()
-            .map(|(i, t)| sweep_section(t, i))
-            .collect();
+        let mut sections: Vec<Section> = Vec::new();
         sections.extend(if (2..=SIDE_BY_SIDE).contains(&series.len()) {
             side_by_side(series)
         } else {
@@ -68,6 +68,7 @@ yuma {} from its outputs; shares are of the subnet's total, emissions in α (10�
                 .map(|(i, s)| one_series(s, i))
                 .collect()
         });
+        sections.extend(sweeps.iter().enumerate().map(|(i, t)| sweep_section(t, i)));
         Ok(Report {
             title: title.to_string(),
             meta,

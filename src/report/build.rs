@@ -56,22 +56,38 @@ pub fn chart(series: &Series, kind: Kind, prefix: &str) -> Option<Chart> {
     let (title, data) = match kind {
         Kind::Dividends => (
             format!("Dividends per epoch — {name}"),
-            stacked(series, |e| &e.dividend, "dividend share (% of subnet)", 100.0 / 65535.0),
+            stacked(
+                series,
+                |e| &e.dividend,
+                "dividend share (% of subnet)",
+                100.0 / 65535.0,
+            ),
         ),
         Kind::Incentive => (
             format!("Incentive per epoch — {name}"),
-            stacked(series, |e| &e.incentive, "incentive share (% of subnet)", 100.0 / 65535.0),
+            stacked(
+                series,
+                |e| &e.incentive,
+                "incentive share (% of subnet)",
+                100.0 / 65535.0,
+            ),
         ),
         Kind::Emission => (
             format!("Emission per epoch — {name}"),
             stacked(series, |e| &e.emission, "emission (α per epoch)", 1e-9),
         ),
-        Kind::Bonds => (format!("Bonds after the last epoch — {name}"), bonds(series)?),
+        Kind::Bonds => (
+            format!("Bonds after the last epoch — {name}"),
+            bonds(series)?,
+        ),
         Kind::StakeVsDividends => (
             format!("Stake share vs dividend share — {name}"),
             stake_vs_dividends(series)?,
         ),
-        Kind::Lorenz => (format!("Concentration (Lorenz) — {name}"), lorenz_curves(series)?),
+        Kind::Lorenz => (
+            format!("Concentration (Lorenz) — {name}"),
+            lorenz_curves(series)?,
+        ),
     };
     Some(Chart {
         id,
@@ -95,8 +111,16 @@ fn caption(kind: Kind, series: &Series) -> &'static str {
 }
 
 /// Per-uid sums over the series of one term.
-fn totals<T: Copy + Into<u128>>(series: &Series, term: impl Fn(&EpochTerms) -> &Vec<T>) -> Vec<u128> {
-    let n = series.epochs.iter().map(|e| term(e).len()).max().unwrap_or(0);
+fn totals<T: Copy + Into<u128>>(
+    series: &Series,
+    term: impl Fn(&EpochTerms) -> &Vec<T>,
+) -> Vec<u128> {
+    let n = series
+        .epochs
+        .iter()
+        .map(|e| term(e).len())
+        .max()
+        .unwrap_or(0);
     let mut sums = vec![0u128; n];
     for e in &series.epochs {
         for (s, &v) in sums.iter_mut().zip(term(e)) {
@@ -128,19 +152,25 @@ fn stacked<T: Copy + Into<u128>>(
         .iter()
         .map(|e| {
             let all: u128 = term(e).iter().map(|&v| v.into()).sum();
-            let shown: u128 = top.iter().map(|&u| term(e).get(u).map_or(0, |&v| v.into())).sum();
+            let shown: u128 = top
+                .iter()
+                .map(|&u| term(e).get(u).map_or(0, |&v| v.into()))
+                .sum();
             (all - shown) as f64 * unit
         })
         .collect();
     let others = sums.iter().filter(|&&s| s > 0).count() - top.len();
-    layers.push(Layer {
-        label: format!("other {others} uids"),
-        values: rest,
-    });
+    let has_rest = others > 0 || rest.iter().any(|&v| v > 0.0);
+    if has_rest {
+        layers.push(Layer {
+            label: format!("other {others} uids"),
+            values: rest,
+        });
+    }
     ChartData::Columns(Columns {
         blocks: series.epochs.iter().map(|e| e.block).collect(),
         layers,
-        rest_last: true,
+        rest_last: has_rest,
         y_desc: y_desc.to_string(),
         legend_title: format!("top {} uids", top.len()),
         y_max: None,
@@ -195,7 +225,11 @@ fn bonds(series: &Series) -> Option<ChartData> {
     if hidden_rows > 0 {
         y_desc = format!("validator uid (top {} by stake)", rows.len());
     }
-    let mech = if series.mechanisms > 1 { ", mechanism 0" } else { "" };
+    let mech = if series.mechanisms > 1 {
+        ", mechanism 0"
+    } else {
+        ""
+    };
     Some(ChartData::Heatmap(Heatmap {
         rows: rows.iter().map(|r| r.to_string()).collect(),
         cols: cols.iter().map(|c| c.to_string()).collect(),
@@ -221,7 +255,11 @@ fn stake_vs_dividends(series: &Series) -> Option<ChartData> {
     let uids: Vec<usize> = (0..stake.len())
         .filter(|&u| dividend.get(u).is_some_and(|&d| d > 0) || (permit(u) && stake[u] > 0))
         .collect();
-    let pick = |v: &[u128]| uids.iter().map(|&u| v.get(u).copied().unwrap_or(0)).collect::<Vec<_>>();
+    let pick = |v: &[u128]| {
+        uids.iter()
+            .map(|&u| v.get(u).copied().unwrap_or(0))
+            .collect::<Vec<_>>()
+    };
     let (stake_v, div_v) = (pick(&stake), pick(&dividend));
     let stake_s = shares(&stake_v)?;
     let div_s = shares(&div_v).unwrap_or_else(|| vec![0.0; uids.len()]);
@@ -263,7 +301,10 @@ fn lorenz_curves(series: &Series) -> Option<ChartData> {
     let stake: Vec<u128> = last.stake.iter().map(|&s| u128::from(s)).collect();
     let mut curves = Vec::new();
     for (label, values) in [("emission", &emission), ("stake", &stake)] {
-        let saturated: Vec<u64> = values.iter().map(|&v| u64::try_from(v).unwrap_or(u64::MAX)).collect();
+        let saturated: Vec<u64> = values
+            .iter()
+            .map(|&v| u64::try_from(v).unwrap_or(u64::MAX))
+            .collect();
         if let (Some(points), Some(g)) = (lorenz(values), concentration(&saturated).gini) {
             curves.push(LorenzCurve {
                 label: label.to_string(),

@@ -85,7 +85,10 @@ impl Series {
     /// The scenario role of a uid, if known.
     pub fn role(&self, uid: usize) -> Option<&str> {
         let s = self.scenario.as_ref()?;
-        s.roles.get(uid).map(String::as_str).filter(|r| !r.is_empty())
+        s.roles
+            .get(uid)
+            .map(String::as_str)
+            .filter(|r| !r.is_empty())
     }
 }
 
@@ -96,14 +99,21 @@ pub fn scenario_info(folder: &Path) -> Result<Option<ScenarioInfo>, ReportError>
         return Ok(None);
     };
     let bad = |what: &str| ReportError::new(format!("{}: {what}", file.display()));
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(&format!("malformed JSON: {e}")))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| bad(&format!("malformed JSON: {e}")))?;
     if v["format"].as_str() != Some("yuma-scenario-summary/1") {
         return Ok(None);
     }
-    let text_of = |k: &str| v[k].as_str().map(str::to_string).ok_or_else(|| bad(&format!("field `{k}`: expected a string")));
+    let text_of = |k: &str| {
+        v[k].as_str()
+            .map(str::to_string)
+            .ok_or_else(|| bad(&format!("field `{k}`: expected a string")))
+    };
     let mut roles = Vec::new();
     for (i, u) in v["uids"].as_array().into_iter().flatten().enumerate() {
-        let uid = u["uid"].as_u64().ok_or_else(|| bad(&format!("field `uids[{i}].uid`: expected an integer")))?;
+        let uid = u["uid"]
+            .as_u64()
+            .ok_or_else(|| bad(&format!("field `uids[{i}].uid`: expected an integer")))?;
         let uid = usize::try_from(uid).unwrap_or(usize::MAX).min(1 << 16);
         if roles.len() <= uid {
             roles.resize(uid + 1, String::new());
@@ -194,6 +204,19 @@ fn series_folder(file: &Path) -> PathBuf {
 
 /// Reads one file: `Ok(None)` when it is JSON of another format (skipped).
 pub fn read_if_epoch(file: &Path) -> Result<Option<EpochResult>, ReportError> {
+    let base = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if [
+        "snapshot.json",
+        "trace.json",
+        "summary.json",
+        "roles.json",
+        "sweep.json",
+    ]
+    .contains(&base)
+    {
+        // Inputs, traces and analysis documents that sit beside epochs: not read at all.
+        return Ok(None);
+    }
     let name = file.display().to_string();
     let text = std::fs::read_to_string(file)
         .map_err(|e| ReportError::new(format!("{name}: cannot read: {e}")))?;

@@ -25,7 +25,9 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, Int64Builder, StringBuilder, UInt16Builder, UInt64Builder};
+use arrow_array::builder::{
+    BooleanBuilder, Int64Builder, StringBuilder, UInt16Builder, UInt64Builder,
+};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
@@ -258,9 +260,21 @@ impl TermsRows {
         cols.push(Arc::new(self.stake.finish()));
         cols.push(Arc::new(self.stake_weight.finish()));
         cols.push(Arc::new(self.permit.finish()));
-        cols.extend(self.u16s.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef));
-        cols.extend(self.u64s.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef));
-        cols.extend(self.raw.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef));
+        cols.extend(
+            self.u16s
+                .iter_mut()
+                .map(|b| Arc::new(b.finish()) as ArrayRef),
+        );
+        cols.extend(
+            self.u64s
+                .iter_mut()
+                .map(|b| Arc::new(b.finish()) as ArrayRef),
+        );
+        cols.extend(
+            self.raw
+                .iter_mut()
+                .map(|b| Arc::new(b.finish()) as ArrayRef),
+        );
         cols
     }
 }
@@ -353,7 +367,10 @@ impl Table {
             return Ok(());
         }
         self.rows += batch.num_rows() as u64;
-        let writer = self.writer.as_mut().ok_or_else(|| err("table already closed"))?;
+        let writer = self
+            .writer
+            .as_mut()
+            .ok_or_else(|| err("table already closed"))?;
         writer
             .write(&batch)
             .map_err(|e| err(format!("{}: cannot write: {e}", self.path.display())))
@@ -437,7 +454,9 @@ impl TableWriter {
                     epochs.keys.push(source, m.netuid, m.block, Some(k as u16));
                     epochs.n.append_value(e.n);
                     epochs.mechanisms.append_value(count);
-                    epochs.emission.append_option(m.mechanism_emission.get(k).copied());
+                    epochs
+                        .emission
+                        .append_option(m.mechanism_emission.get(k).copied());
                     epochs
                         .weight
                         .append_option(m.mechanism_weight.get(k).map(|w| w.to_string()));

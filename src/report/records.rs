@@ -9,7 +9,9 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringBuilder, UInt64Builder};
+use arrow_array::builder::{
+    BooleanBuilder, Float64Builder, Int64Builder, StringBuilder, UInt64Builder,
+};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
@@ -19,7 +21,11 @@ use super::ReportError;
 
 fn flatten(prefix: &str, obj: &Map<String, Value>, out: &mut Vec<(String, Value)>) {
     for (k, v) in obj {
-        let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        let name = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
         match v {
             Value::Object(inner) => flatten(&name, inner, out),
             other => out.push((name, other.clone())),
@@ -28,7 +34,12 @@ fn flatten(prefix: &str, obj: &Map<String, Value>, out: &mut Vec<(String, Value)
 }
 
 fn column_type(values: &[Option<&Value>]) -> DataType {
-    let present: Vec<&Value> = values.iter().flatten().copied().filter(|v| !v.is_null()).collect();
+    let present: Vec<&Value> = values
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|v| !v.is_null())
+        .collect();
     if present.iter().all(|v| v.is_u64()) {
         DataType::UInt64
     } else if present.iter().all(|v| v.as_i64().is_some()) {

@@ -14,11 +14,20 @@ pub const METRICS: [(&str, &str); 8] = [
     ("dividends_gini", "Gini of the last epoch's dividends"),
     ("incentive_gini", "Gini of the last epoch's incentive"),
     ("emission_gini", "Gini of the last epoch's emission"),
-    ("dividends_top1_share", "largest dividend share (last epoch)"),
+    (
+        "dividends_top1_share",
+        "largest dividend share (last epoch)",
+    ),
     ("dividends_nakamoto", "Nakamoto coefficient of dividends"),
     ("copier_ratio_to_honest", "copier yield ÷ honest yield"),
-    ("spearman_cumulative_incentive_quality", "Spearman(incentive, true quality)"),
-    ("max_validator_ratio", "largest validator dividend share ÷ stake share"),
+    (
+        "spearman_cumulative_incentive_quality",
+        "Spearman(incentive, true quality)",
+    ),
+    (
+        "max_validator_ratio",
+        "largest validator dividend share ÷ stake share",
+    ),
 ];
 
 /// Most panels (values of the third and later parameters) per metric.
@@ -62,12 +71,17 @@ pub fn read_sweep(input: &Path) -> Result<Option<SweepTable>, ReportError> {
     }
     let mut axes = Vec::new();
     for (i, a) in doc["axes"].as_array().into_iter().flatten().enumerate() {
-        let name = a["name"].as_str().ok_or_else(|| bad(format!("field `axes[{i}].name`: expected a string")))?;
+        let name = a["name"]
+            .as_str()
+            .ok_or_else(|| bad(format!("field `axes[{i}].name`: expected a string")))?;
         let values = a["values"]
             .as_array()
             .and_then(|v| v.iter().map(Value::as_i64).collect::<Option<Vec<_>>>())
             .ok_or_else(|| bad(format!("field `axes[{i}].values`: expected integers")))?;
-        axes.push(Axis { name: name.to_string(), values });
+        axes.push(Axis {
+            name: name.to_string(),
+            values,
+        });
     }
     let mut rows = Vec::new();
     for (i, r) in doc["rows"].as_array().into_iter().flatten().enumerate() {
@@ -75,7 +89,11 @@ pub fn read_sweep(input: &Path) -> Result<Option<SweepTable>, ReportError> {
             .iter()
             .map(|a| r["params"][a.name.as_str()].as_i64())
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| bad(format!("field `rows[{i}].params`: a swept parameter is missing")))?;
+            .ok_or_else(|| {
+                bad(format!(
+                    "field `rows[{i}].params`: a swept parameter is missing"
+                ))
+            })?;
         rows.push((params, r.clone()));
     }
     let label = input
@@ -118,7 +136,9 @@ fn axis_desc(param: &str) -> String {
 /// The heatmaps of a sweep: per metric with a value somewhere, one panel per combination of the
 /// parameters after the first two (at most [`MAX_PANELS`]).
 pub fn sweep_section(t: &SweepTable, index: usize) -> Section {
-    let varying: Vec<usize> = (0..t.axes.len()).filter(|&k| t.axes[k].values.len() > 1).collect();
+    let varying: Vec<usize> = (0..t.axes.len())
+        .filter(|&k| t.axes[k].values.len() > 1)
+        .collect();
     let (x, y) = (varying.first().copied(), varying.get(1).copied());
     let rest: Vec<usize> = varying.iter().skip(2).copied().collect();
     let mut panels: Vec<Vec<i64>> = Vec::new();
@@ -160,19 +180,29 @@ pub fn sweep_section(t: &SweepTable, index: usize) -> Section {
                     .and_then(|(_, r)| value(r))
             };
             // Rows top to bottom: the largest value of the second parameter first.
-            let values = ys.iter().rev().map(|&yv| xs.iter().map(|&xv| cell(xv, yv)).collect()).collect();
-            let label_of = |k: Option<usize>, v: i64| k.map_or(String::new(), |k| value_label(&t.axes[k].name, v));
+            let values = ys
+                .iter()
+                .rev()
+                .map(|&yv| xs.iter().map(|&xv| cell(xv, yv)).collect())
+                .collect();
+            let label_of = |k: Option<usize>, v: i64| {
+                k.map_or(String::new(), |k| value_label(&t.axes[k].name, v))
+            };
             let panel_text: Vec<String> = rest
                 .iter()
                 .zip(panel)
                 .map(|(&k, &v)| format!("{} = {}", t.axes[k].name, value_label(&t.axes[k].name, v)))
                 .collect();
-            let suffix = if panel_text.is_empty() { String::new() } else { format!(" ({})", panel_text.join(", ")) };
+            let suffix = if panel_text.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", panel_text.join(", "))
+            };
             charts.push(Chart {
                 id: format!("w{:02}-{}-{}", index + 1, metric.replace('_', "-"), p + 1),
                 title: format!("{meaning}{suffix}"),
                 caption: format!(
-                    "Sweep {}: `{metric}` at each grid point (colour; the number in each cell), same scale in every panel.",
+                    "Sweep {}: {metric} at each grid point (colour, and the number in each cell); the same scale in every panel.",
                     t.label
                 ),
                 data: ChartData::Heatmap(Heatmap {

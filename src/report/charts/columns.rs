@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{FAINT, draw_legend, grouped, DrawResult, INK, PALETTE, REST};
+use super::{draw_legend, grouped, DrawResult, FAINT, INK, PALETTE, REST};
 
 /// One stacked layer: a label and one value per column.
 #[derive(Clone, Debug)]

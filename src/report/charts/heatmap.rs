@@ -32,7 +32,11 @@ const EMPTY: RGBColor = RGBColor(238, 238, 238);
 
 /// The colour of `t` in [0, 1] on the scale (clamped).
 pub fn scale(t: f64) -> RGBColor {
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let pos = t * (STOPS.len() - 1) as f64;
     let k = (pos.floor() as usize).min(STOPS.len() - 2);
     let f = pos - k as f64;

@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{FAINT, DrawResult, INK, PALETTE};
+use super::{DrawResult, FAINT, INK, PALETTE};
 
 /// One curve: points `(share of uids, share of the total)`, both in [0, 1].
 #[derive(Clone, Debug)]

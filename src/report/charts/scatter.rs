@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{FAINT, grouped, DrawResult, INK, PALETTE};
+use super::{grouped, DrawResult, FAINT, INK, PALETTE};
 
 /// One point; `label` is written beside it.
 #[derive(Clone, Debug)]
@@ -31,7 +31,11 @@ impl Scatter {
             .flat_map(|(_, g)| g.iter())
             .map(|p| p.x.max(p.y))
             .fold(0.0f64, f64::max);
-        let top = if top > 0.0 { (top * 1.1).min(100.0) } else { 100.0 };
+        let top = if top > 0.0 {
+            (top * 1.1).min(100.0)
+        } else {
+            100.0
+        };
         let mut chart = ChartBuilder::on(area)
             .margin(12)
             .x_label_area_size(44)
