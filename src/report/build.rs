@@ -214,8 +214,8 @@ fn bonds(series: &Series) -> Option<ChartData> {
                 .map(|&c| {
                     series.last_bonds[r]
                         .iter()
-                        .filter(|&&(j, _)| usize::from(j) == c)
-                        .last()
+                        .rev()
+                        .find(|&&(j, _)| usize::from(j) == c)
                         .map(|&(_, b)| f64::from(b) / 65535.0)
                 })
                 .collect()
