@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{DrawResult, FAINT, INK, PALETTE};
+use super::{draw_series_legend, DrawResult, FAINT, INK, PALETTE};
 
 /// One curve: points `(share of uids, share of the total)`, both in [0, 1].
 #[derive(Clone, Debug)]
@@ -53,13 +53,6 @@ impl Lorenz {
                     PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2))
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", 12).into_font().color(&INK))
-            .draw()?;
-        Ok(())
+        draw_series_legend(&mut chart)
     }
 }

@@ -11,6 +11,7 @@ pub use heatmap::Heatmap;
 pub use lorenz::{Lorenz, LorenzCurve};
 pub use scatter::{Point, Scatter};
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -130,6 +131,19 @@ pub fn draw_legend<DB: DrawingBackend>(
         area.draw(&Text::new(label.clone(), (22, y), style.clone()))?;
     }
     Ok(())
+}
+
+/// The legend of the labelled series, boxed in the plot's upper left corner.
+pub fn draw_series_legend<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+) -> DrawResult<DB> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 12).into_font().color(&INK))
+        .draw()
 }
 
 /// A number with thousands separators and at most `decimals` decimals (`12,345.6`).

@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{grouped, DrawResult, FAINT, INK, PALETTE};
+use super::{draw_series_legend, grouped, DrawResult, FAINT, INK, PALETTE};
 
 /// One point; `label` is written beside it.
 #[derive(Clone, Debug)]
@@ -76,13 +76,6 @@ impl Scatter {
             let label = p.label.clone()?;
             Some(Text::new(label, (p.x, p.y), style.clone()))
         }))?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", 12).into_font().color(&INK))
-            .draw()?;
-        Ok(())
+        draw_series_legend(&mut chart)
     }
 }
