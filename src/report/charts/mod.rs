@@ -134,8 +134,8 @@ pub fn draw_legend<DB: DrawingBackend>(
 }
 
 /// The legend of the labelled series, boxed in the plot's upper left corner.
-pub fn draw_series_legend<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+pub fn draw_series_legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
 ) -> DrawResult<DB> {
     chart
         .configure_series_labels()
