@@ -23,7 +23,9 @@ fn required() -> bool {
 fn missing() -> Option<String> {
     let chromium = std::env::var("YUMA_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).is_file() {
-        return Some(format!("{chromium} not found (Debian: apt-get install chromium)"));
+        return Some(format!(
+            "{chromium} not found (Debian: apt-get install chromium)"
+        ));
     }
     if Command::new("node").arg("--version").output().is_err() {
         return Some("node not found".into());
@@ -126,12 +128,27 @@ fn check_in_browser(report: &Path, screenshot: &Path) -> usize {
         String::from_utf8_lossy(&out.stdout)
     );
     let seen: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("browser check printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
+        panic!(
+            "browser check printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
     });
     let name = report.display();
-    assert_eq!(seen["console_errors"], Value::Array(vec![]), "{name}: console errors");
-    assert_eq!(seen["page_errors"], Value::Array(vec![]), "{name}: page errors");
-    assert_eq!(seen["requests"], Value::Array(vec![]), "{name}: network requests");
+    assert_eq!(
+        seen["console_errors"],
+        Value::Array(vec![]),
+        "{name}: console errors"
+    );
+    assert_eq!(
+        seen["page_errors"],
+        Value::Array(vec![]),
+        "{name}: page errors"
+    );
+    assert_eq!(
+        seen["requests"],
+        Value::Array(vec![]),
+        "{name}: network requests"
+    );
     let html = std::fs::read_to_string(report).expect("report");
     let figures = html.matches("<figure class=\"chart\"").count();
     let charts = seen["charts"].as_array().expect("charts");
@@ -140,7 +157,11 @@ fn check_in_browser(report: &Path, screenshot: &Path) -> usize {
     let image = decode(screenshot);
     for c in charts {
         let id = c["id"].as_str().unwrap_or("?");
-        assert_eq!(c["has_svg"], Value::Bool(true), "{name}: chart {id} has no <svg>");
+        assert_eq!(
+            c["has_svg"],
+            Value::Bool(true),
+            "{name}: chart {id} has no <svg>"
+        );
         let f = |k: &str| c[k].as_f64().unwrap_or(0.0);
         let (w, h) = (f("width"), f("height"));
         assert!(w > 300.0 && h > 150.0, "{name}: chart {id} is {w}×{h} px");
@@ -157,7 +178,10 @@ fn check_in_browser(report: &Path, screenshot: &Path) -> usize {
 #[test]
 fn reports_render_in_chromium() {
     if let Some(why) = missing() {
-        assert!(!required(), "browser check required (YUMA_REQUIRE_BROWSER=1 or CI) but {why}");
+        assert!(
+            !required(),
+            "browser check required (YUMA_REQUIRE_BROWSER=1 or CI) but {why}"
+        );
         eprintln!("SKIPPED reports_render_in_chromium: {why}");
         return;
     }
@@ -165,7 +189,10 @@ fn reports_render_in_chromium() {
     let g = goldens_dir();
     // Two replays side by side (the layout of a scenario under Yuma 2 and Yuma 3) …
     let (y2, y3) = (dir.join("seq_yuma2"), dir.join("seq_yuma3_la"));
-    for (seq, out) in [("sequences/seq_yuma2", &y2), ("sequences/seq_yuma3_la", &y3)] {
+    for (seq, out) in [
+        ("sequences/seq_yuma2", &y2),
+        ("sequences/seq_yuma3_la", &y3),
+    ] {
         yuma(&["replay", p(&g.join(seq)), "-o", p(out), "--backend", "cpu"]);
     }
     let pair = dir.join("pair.html");
@@ -173,25 +200,66 @@ fn reports_render_in_chromium() {
     let n = check_in_browser(&pair, &dir.join("pair.png"));
     assert_eq!(n, 12, "six chart kinds for each of two series");
     // … a scenario under Yuma 2 and Yuma 3 side by side, with a sweep's heatmaps …
-    let (s2, s3, sweep) = (dir.join("copier_y2"), dir.join("copier_y3"), dir.join("sweep"));
+    let (s2, s3, sweep) = (
+        dir.join("copier_y2"),
+        dir.join("copier_y3"),
+        dir.join("sweep"),
+    );
     for (yuma_version, out) in [("2", &s2), ("3", &s3)] {
-        yuma(&["scenario", "copier_lag1", "--yuma", yuma_version, "-o", p(out), "--backend", "cpu"]);
+        yuma(&[
+            "scenario",
+            "copier_lag1",
+            "--yuma",
+            yuma_version,
+            "-o",
+            p(out),
+            "--backend",
+            "cpu",
+        ]);
     }
-    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/r03_n96_v12_yuma2/snapshot.json");
+    let snapshot =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/r03_n96_v12_yuma2/snapshot.json");
     yuma(&[
-        "sweep", p(&snapshot), "--set", "kappa=0.3:0.7:0.1", "--set", "bonds_penalty=0,0.5,1",
-        "--set", "yuma3=false,true", "-o", p(&sweep), "--backend", "cpu",
+        "sweep",
+        p(&snapshot),
+        "--set",
+        "kappa=0.3:0.7:0.1",
+        "--set",
+        "bonds_penalty=0,0.5,1",
+        "--set",
+        "yuma3=false,true",
+        "-o",
+        p(&sweep),
+        "--backend",
+        "cpu",
     ]);
     let scenario = dir.join("scenario.html");
     yuma(&["report", p(&s2), p(&s3), p(&sweep), "-o", p(&scenario)]);
     let html = std::fs::read_to_string(&scenario).expect("report");
-    for expected in ["copier_lag1 · Yuma 2", "copier_lag1 · Yuma 3", "copier", "Sweep sweep", "yuma3 = true"] {
-        assert!(html.contains(expected), "{}: lacks {expected:?}", scenario.display());
+    for expected in [
+        "copier_lag1 · Yuma 2",
+        "copier_lag1 · Yuma 3",
+        "copier",
+        "Sweep sweep",
+        "yuma3 = true",
+    ] {
+        assert!(
+            html.contains(expected),
+            "{}: lacks {expected:?}",
+            scenario.display()
+        );
     }
     check_in_browser(&scenario, &dir.join("scenario.png"));
     // … and a batch of many subnets, one section each.
     let batch = dir.join("batch");
-    yuma(&["batch", p(&g.join("mechanisms")), "-o", p(&batch), "--backend", "cpu"]);
+    yuma(&[
+        "batch",
+        p(&g.join("mechanisms")),
+        "-o",
+        p(&batch),
+        "--backend",
+        "cpu",
+    ]);
     let many = dir.join("many.html");
     yuma(&["report", p(&batch), "-o", p(&many)]);
     check_in_browser(&many, &dir.join("many.png"));

@@ -44,10 +44,27 @@ fn report_is_self_contained_and_complete() {
     let dir = temp_dir("report-html");
     let replay = dir.join("replay");
     let seq = goldens_dir().join("sequences/seq_yuma3_la");
-    ok(&["replay", p(&seq), "-o", p(&replay), "--backend", "cpu", "--write-snapshots"]);
+    ok(&[
+        "replay",
+        p(&seq),
+        "-o",
+        p(&replay),
+        "--backend",
+        "cpu",
+        "--write-snapshots",
+    ]);
     let html_file = dir.join("report.html");
     let (svg, png) = (dir.join("svg"), dir.join("png"));
-    ok(&["report", p(&replay), "-o", p(&html_file), "--svg", p(&svg), "--png", p(&png)]);
+    ok(&[
+        "report",
+        p(&replay),
+        "-o",
+        p(&html_file),
+        "--svg",
+        p(&svg),
+        "--png",
+        p(&png),
+    ]);
     let html = std::fs::read_to_string(&html_file).expect("report written");
     assert!(html.starts_with("<!DOCTYPE html>"), "not an HTML5 page");
     for forbidden in ["<script", "<link", "<img", "<iframe", "@import", "url("] {
@@ -57,14 +74,20 @@ fn report_is_self_contained_and_complete() {
         for v in attribute_values(&html, attr) {
             let lower = v.to_ascii_lowercase();
             assert!(
-                !(lower.starts_with("http:") || lower.starts_with("https:") || lower.starts_with("//")),
+                !(lower.starts_with("http:")
+                    || lower.starts_with("https:")
+                    || lower.starts_with("//")),
                 "{attr}=\"{v}\" fetches from the network"
             );
         }
     }
     let figures = html.matches("<figure class=\"chart\"").count();
     assert_eq!(figures, 6, "one series: six charts");
-    assert_eq!(html.matches("<svg").count(), figures, "every chart is inline SVG");
+    assert_eq!(
+        html.matches("<svg").count(),
+        figures,
+        "every chart is inline SVG"
+    );
     for expected in [
         "Dividends per epoch",
         "Incentive per epoch",
@@ -95,8 +118,15 @@ fn report_is_self_contained_and_complete() {
         let mut reader = decoder.read_info().expect("png");
         let mut buf = vec![0; reader.output_buffer_size().expect("size")];
         reader.next_frame(&mut buf).expect("frame");
-        let dark = buf.chunks(3).filter(|px| px.iter().any(|&c| c < 128)).count();
-        assert!(dark * 100 > buf.len() / 3, "{}: under 1% dark pixels", f.display());
+        let dark = buf
+            .chunks(3)
+            .filter(|px| px.iter().any(|&c| c < 128))
+            .count();
+        assert!(
+            dark * 100 > buf.len() / 3,
+            "{}: under 1% dark pixels",
+            f.display()
+        );
     }
 }
 
@@ -113,11 +143,18 @@ fn report_errors_are_one_line() {
 
     let bad = dir.join("bad/epoch_00");
     std::fs::create_dir_all(&bad).unwrap();
-    std::fs::write(bad.join("epoch.json"), "{\"format\": \"yuma-epoch/1\", \"netuid\": 1}").unwrap();
+    std::fs::write(
+        bad.join("epoch.json"),
+        "{\"format\": \"yuma-epoch/1\", \"netuid\": 1}",
+    )
+    .unwrap();
     let out = yuma(&["report", p(&dir.join("bad")), "-o", p(&dir.join("r.html"))]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("epoch.json") && err.contains("missing field"), "{err}");
+    assert!(
+        err.contains("epoch.json") && err.contains("missing field"),
+        "{err}"
+    );
     assert!(!dir.join("r.html").exists(), "no half-written report");
 
     let out = yuma(&["report", p(&empty)]);

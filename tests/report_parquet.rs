@@ -40,7 +40,12 @@ fn read_table(path: &Path) -> (Vec<String>, Vec<Vec<Cell>>) {
     let mut rows = Vec::new();
     for batch in reader {
         let batch: RecordBatch = batch.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        names = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+        names = batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
         let start = rows.len();
         rows.resize(start + batch.num_rows(), Vec::new());
         for col in batch.columns() {
@@ -207,9 +212,13 @@ fn compare(table: &str, names: &[String], got: &[Vec<Cell>], want: &[Vec<Cell>])
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
         for (c, (gv, wv)) in g.iter().zip(w).enumerate() {
             assert_eq!(
-                gv, wv,
+                gv,
+                wv,
                 "{table}: row {i} (source {:?}, mechanism {:?}, uid {:?}): column {}",
-                w[0], w[3], w.get(4), names[c]
+                w[0],
+                w[3],
+                w.get(4),
+                names[c]
             );
         }
         assert_eq!(g.len(), w.len(), "{table}: row {i}: column count");
@@ -222,7 +231,11 @@ fn every_golden_round_trips_exactly() {
     let mut writer = TableWriter::create(&dir).expect("create tables");
     let mut want = Expected::default();
     let cases = golden_cases();
-    assert!(cases.len() > 100, "expected the whole golden set, found {}", cases.len());
+    assert!(
+        cases.len() > 100,
+        "expected the whole golden set, found {}",
+        cases.len()
+    );
     for (name, case) in &cases {
         let file = case.join("epoch.json");
         let result = parse_epoch(&read(&file), &file.display().to_string()).expect("golden epoch");
@@ -243,7 +256,10 @@ fn every_golden_round_trips_exactly() {
         assert_eq!(names, schema_names, "{table}: columns");
         compare(table, &names, &got, rows);
         assert_eq!(counts[k], rows.len() as u64, "{table}: reported row count");
-        assert!(!dir.join(format!(".{table}.parquet.tmp")).exists(), "{table}: temp file left");
+        assert!(
+            !dir.join(format!(".{table}.parquet.tmp")).exists(),
+            "{table}: temp file left"
+        );
     }
 }
 
@@ -261,19 +277,32 @@ fn columns_have_exact_integer_types() {
     let schema = reader.metadata().file_metadata().schema_descr_ptr();
     let mut seen = BTreeMap::new();
     for col in schema.columns() {
-        seen.insert(col.name().to_string(), (col.physical_type(), col.converted_type()));
+        seen.insert(
+            col.name().to_string(),
+            (col.physical_type(), col.converted_type()),
+        );
     }
     let (u16_col, u64_col) = (
         (Physical::INT32, ConvertedType::UINT_16),
         (Physical::INT64, ConvertedType::UINT_64),
     );
-    for name in ["netuid", "mechanism", "uid", "stake", "dividend", "incentive"] {
+    for name in [
+        "netuid",
+        "mechanism",
+        "uid",
+        "stake",
+        "dividend",
+        "incentive",
+    ] {
         assert_eq!(seen[name], u16_col, "column {name}");
     }
     for name in ["block", "stake_weight", "emission", "server_emission"] {
         assert_eq!(seen[name], u64_col, "column {name}");
     }
-    assert_eq!(seen["raw_dividends"], (Physical::INT64, ConvertedType::NONE));
+    assert_eq!(
+        seen["raw_dividends"],
+        (Physical::INT64, ConvertedType::NONE)
+    );
 }
 
 /// `yuma replay --parquet` and `yuma batch --parquet` write the same rows as
@@ -294,9 +323,32 @@ fn commands_write_the_tables_of_their_outputs() {
     let mechs = common::goldens_dir().join("mechanisms");
     let p = |x: &Path| x.to_str().expect("utf-8 path").to_string();
     let (replay, batch) = (dir.join("replay"), dir.join("batch"));
-    run(&["replay", &p(&seq), "-o", &p(&replay), "--backend", "cpu", "--parquet", &p(&dir.join("t-replay"))]);
-    run(&["batch", &p(&mechs), "-o", &p(&batch), "--backend", "cpu", "--parquet", &p(&dir.join("t-batch"))]);
-    run(&["report", &p(&replay), "--parquet", &p(&dir.join("r-replay"))]);
+    run(&[
+        "replay",
+        &p(&seq),
+        "-o",
+        &p(&replay),
+        "--backend",
+        "cpu",
+        "--parquet",
+        &p(&dir.join("t-replay")),
+    ]);
+    run(&[
+        "batch",
+        &p(&mechs),
+        "-o",
+        &p(&batch),
+        "--backend",
+        "cpu",
+        "--parquet",
+        &p(&dir.join("t-batch")),
+    ]);
+    run(&[
+        "report",
+        &p(&replay),
+        "--parquet",
+        &p(&dir.join("r-replay")),
+    ]);
     run(&["report", &p(&batch), "--parquet", &p(&dir.join("r-batch"))]);
     for (cmd, from_report) in [("t-replay", "r-replay"), ("t-batch", "r-batch")] {
         for table in ["terms", "bonds", "ema_bonds", "epochs"] {
