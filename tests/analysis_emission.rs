@@ -8,10 +8,22 @@ const TAO: u64 = 1_000_000_000;
 fn emission_halves_at_each_fraction_of_the_cap() {
     assert_eq!(block_emission_for_issuance(0).unwrap(), TAO);
     assert_eq!(block_emission_for_issuance(10_499_999 * TAO).unwrap(), TAO);
-    assert_eq!(block_emission_for_issuance(10_500_000 * TAO).unwrap(), TAO / 2);
-    assert_eq!(block_emission_for_issuance(15_749_999 * TAO).unwrap(), TAO / 2);
-    assert_eq!(block_emission_for_issuance(15_750_000 * TAO).unwrap(), TAO / 4);
-    assert_eq!(block_emission_for_issuance(18_375_000 * TAO).unwrap(), TAO / 8);
+    assert_eq!(
+        block_emission_for_issuance(10_500_000 * TAO).unwrap(),
+        TAO / 2
+    );
+    assert_eq!(
+        block_emission_for_issuance(15_749_999 * TAO).unwrap(),
+        TAO / 2
+    );
+    assert_eq!(
+        block_emission_for_issuance(15_750_000 * TAO).unwrap(),
+        TAO / 4
+    );
+    assert_eq!(
+        block_emission_for_issuance(18_375_000 * TAO).unwrap(),
+        TAO / 8
+    );
     assert_eq!(block_emission_for_issuance(TOTAL_SUPPLY - 1).unwrap(), 0);
     assert_eq!(block_emission_for_issuance(TOTAL_SUPPLY).unwrap(), 0);
     assert_eq!(block_emission_for_issuance(u64::MAX).unwrap(), 0);
@@ -27,7 +39,10 @@ fn projection_finds_the_exact_halving_blocks() {
     // 10.5 M TAO at 1 TAO per block.
     assert_eq!(first.blocks_from_start, 10_500_000);
     assert_eq!(first.block_emission, TAO / 2);
-    assert_eq!(block_emission_for_issuance(first.issuance - TAO).unwrap(), TAO);
+    assert_eq!(
+        block_emission_for_issuance(first.issuance - TAO).unwrap(),
+        TAO
+    );
     let second = &s.halvings[1];
     assert_eq!(second.blocks_from_start, 10_500_000 + 10_500_000);
     assert_eq!(second.block_emission, TAO / 4);
@@ -40,7 +55,10 @@ fn alpha_issuance_at_the_cap_emits_nothing() {
     // sets SubnetAlphaOut to 21 M (21_000_000_000_000_000 rao) and expects no alpha emitted; the
     // chain's tests hold no other literal value of this function at the FORMAT.md commit, so the
     // halving values above follow from its definition (1 TAO halved at 1/2, 3/4, 7/8 of the cap).
-    assert_eq!(block_emission_for_issuance(21_000_000_000_000_000).unwrap(), 0);
+    assert_eq!(
+        block_emission_for_issuance(21_000_000_000_000_000).unwrap(),
+        0
+    );
     let s = project(21_000_000_000_000_000, 7200, None).unwrap();
     assert_eq!((s.block_emission, s.halvings.len()), (0, 0));
     assert_eq!(s.issuance_at_horizon, 21_000_000_000_000_000);
@@ -49,7 +67,14 @@ fn alpha_issuance_at_the_cap_emits_nothing() {
 #[test]
 fn json_has_exact_integers() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_yuma"))
-        .args(["emission", "--issuance", "10600000000000000", "--json", "--years", "5"])
+        .args([
+            "emission",
+            "--issuance",
+            "10600000000000000",
+            "--json",
+            "--years",
+            "5",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -57,6 +82,12 @@ fn json_has_exact_integers() {
     assert_eq!(v["issuance"].as_u64(), Some(10_600_000_000_000_000));
     assert_eq!(v["block_emission"].as_u64(), Some(500_000_000));
     // 15.75 M − 10.6 M = 5.15 M TAO at 0.5 TAO per block: 10,300,000 blocks (~3.9 years).
-    assert_eq!(v["halvings"][0]["blocks_from_start"].as_u64(), Some(10_300_000));
-    assert_eq!(v["halvings"][0]["block_emission"].as_u64(), Some(250_000_000));
+    assert_eq!(
+        v["halvings"][0]["blocks_from_start"].as_u64(),
+        Some(10_300_000)
+    );
+    assert_eq!(
+        v["halvings"][0]["block_emission"].as_u64(),
+        Some(250_000_000)
+    );
 }

@@ -12,7 +12,10 @@ fn close(a: Option<f64>, b: f64) -> bool {
 fn all_zero_vector_gives_null_not_a_division_error() {
     let c = concentration(&[0, 0, 0]);
     assert_eq!(c.total, 0);
-    assert_eq!((c.gini, c.nakamoto, c.top1_share, c.herfindahl), (None, None, None, None));
+    assert_eq!(
+        (c.gini, c.nakamoto, c.top1_share, c.herfindahl),
+        (None, None, None, None)
+    );
     assert_eq!(concentration(&[]).gini, None);
 }
 
@@ -53,8 +56,14 @@ fn large_u64_values_stay_exact() {
 
 #[test]
 fn spearman_with_ties_and_constants() {
-    assert!(close(spearman(&[1, 2, 3, 4], &[10.0, 20.0, 30.0, 40.0]), 1.0));
-    assert!(close(spearman(&[4, 3, 2, 1], &[10.0, 20.0, 30.0, 40.0]), -1.0));
+    assert!(close(
+        spearman(&[1, 2, 3, 4], &[10.0, 20.0, 30.0, 40.0]),
+        1.0
+    ));
+    assert!(close(
+        spearman(&[4, 3, 2, 1], &[10.0, 20.0, 30.0, 40.0]),
+        -1.0
+    ));
     // ranks a = [1.5, 1.5, 3], b = [1, 2, 3]: r = 0.5 / (√0.5·√2)… = √3/2
     let r = spearman(&[5, 5, 9], &[1.0, 2.0, 3.0]).unwrap();
     assert!((r - 3f64.sqrt() / 2.0).abs() < 1e-12, "{r}");
@@ -81,7 +90,12 @@ fn epoch(dividend: Vec<u16>, stake: Vec<u64>, permit: Vec<bool>, ve: Vec<u64>) -
 #[test]
 fn validator_ratio_is_dividend_share_over_stake_share() {
     // dividends 3:1, stakes 1:1 → ratios 1.5 and 0.5; uid 2 has no permit.
-    let r = epoch(vec![30000, 10000, 0], vec![50, 50, 0], vec![true, true, false], vec![3, 1, 0]);
+    let r = epoch(
+        vec![30000, 10000, 0],
+        vec![50, 50, 0],
+        vec![true, true, false],
+        vec![3, 1, 0],
+    );
     let m = epoch_metrics(&r);
     assert_eq!(m.validators.len(), 2);
     assert!(close(m.validators[0].ratio, 1.5) && close(m.validators[1].ratio, 0.5));
@@ -94,7 +108,12 @@ fn validator_ratio_is_dividend_share_over_stake_share() {
 
 #[test]
 fn sequence_totals_and_copier_ratio() {
-    let e = epoch(vec![30000, 10000, 0], vec![50, 50, 0], vec![true, true, false], vec![300, 100, 0]);
+    let e = epoch(
+        vec![30000, 10000, 0],
+        vec![50, 50, 0],
+        vec![true, true, false],
+        vec![300, 100, 0],
+    );
     let roles = Roles {
         honest: vec![0],
         copiers: vec![1],

@@ -15,8 +15,16 @@ fn ranges_are_inclusive_and_fractions_round_half_even() {
     let raw = parse_axis("kappa=32767,0.5").unwrap();
     assert_eq!(raw.values, vec![32767, 32768]);
     assert_eq!(parse_axis("yuma3=false,true").unwrap().values, vec![0, 1]);
-    assert_eq!(parse_axis("bonds_moving_average=0.9,975000").unwrap().values, vec![900000, 975000]);
-    assert_eq!(parse_axis("activity_cutoff=100:300:100").unwrap().values, vec![100, 200, 300]);
+    assert_eq!(
+        parse_axis("bonds_moving_average=0.9,975000")
+            .unwrap()
+            .values,
+        vec![900000, 975000]
+    );
+    assert_eq!(
+        parse_axis("activity_cutoff=100:300:100").unwrap().values,
+        vec![100, 200, 300]
+    );
 }
 
 #[test]
@@ -37,8 +45,14 @@ fn bad_sets_are_named() {
 
 #[test]
 fn grid_is_the_cartesian_product_last_axis_fastest() {
-    let axes = [parse_axis("kappa=0,1").unwrap(), parse_axis("yuma3=false,true").unwrap()];
-    assert_eq!(grid(&axes), vec![vec![0, 0], vec![0, 1], vec![65535, 0], vec![65535, 1]]);
+    let axes = [
+        parse_axis("kappa=0,1").unwrap(),
+        parse_axis("yuma3=false,true").unwrap(),
+    ];
+    assert_eq!(
+        grid(&axes),
+        vec![vec![0, 0], vec![0, 1], vec![65535, 0], vec![65535, 1]]
+    );
 }
 
 #[test]
@@ -51,8 +65,12 @@ fn sweep_rows_record_the_integers_and_match_single_runs() {
     assert_eq!(rows[1].params, vec![("yuma3".to_string(), 1)]);
     // Point 1 equals running the scenario under Yuma 3 directly.
     sc.set_yuma(yuma::analysis::scenario::YumaVersion::Yuma3);
-    let direct = yuma::analysis::scenario::run_scenario(&sc, &mut CpuEngine, |_, _, _| Ok(())).unwrap();
+    let direct =
+        yuma::analysis::scenario::run_scenario(&sc, &mut CpuEngine, |_, _, _| Ok(())).unwrap();
     let m = yuma::analysis::metrics::sequence_metrics(&direct, Some(&sc.roles()));
-    assert_eq!(rows[1].dividends_gini, m.epochs.last().unwrap().dividends.gini);
+    assert_eq!(
+        rows[1].dividends_gini,
+        m.epochs.last().unwrap().dividends.gini
+    );
     assert!(rows[1].copier_ratio_to_honest.is_some());
 }

@@ -118,9 +118,8 @@ pub fn epoch_metrics(result: &EpochResult) -> EpochMetrics {
         .map(|u| {
             let (d, s) = (t.dividend[u], t.stake_weight[u]);
             // (d / D) / (s / S) = d·S / (s·D): both products exact in u128.
-            let ratio = (d_total > 0 && s > 0 && s_total > 0).then(|| {
-                (u128::from(d) * s_total) as f64 / (u128::from(s) * d_total) as f64
-            });
+            let ratio = (d_total > 0 && s > 0 && s_total > 0)
+                .then(|| (u128::from(d) * s_total) as f64 / (u128::from(s) * d_total) as f64);
             ValidatorShare {
                 uid: u as u16,
                 dividend: d,
@@ -193,7 +192,11 @@ pub struct SequenceMetrics {
 /// The metrics of `results` (one subnet's epochs in order), with scenario `roles` if known.
 pub fn sequence_metrics(results: &[EpochResult], roles: Option<&Roles>) -> SequenceMetrics {
     let mut epochs: Vec<EpochMetrics> = results.iter().map(epoch_metrics).collect();
-    let n = results.iter().map(|r| usize::from(terms(r).n)).max().unwrap_or(0);
+    let n = results
+        .iter()
+        .map(|r| usize::from(terms(r).n))
+        .max()
+        .unwrap_or(0);
     let mut sums = vec![(0u64, 0u128, 0u128, false); n];
     let mut incentive_sum = vec![0u64; n];
     for r in results {
@@ -226,7 +229,8 @@ pub fn sequence_metrics(results: &[EpochResult], roles: Option<&Roles>) -> Seque
         let emitted = |u: u16| sums.get(usize::from(u)).map_or(0, |s| s.1);
         let honest_e: u128 = roles.honest.iter().map(|&u| emitted(u)).sum();
         let honest_s: u128 = roles.honest.iter().map(|&u| u128::from(stake_of(u))).sum();
-        let honest_yield = (honest_s > 0 && honest_e > 0).then(|| honest_e as f64 / honest_s as f64);
+        let honest_yield =
+            (honest_s > 0 && honest_e > 0).then(|| honest_e as f64 / honest_s as f64);
         for &c in &roles.copiers {
             let (e, s) = (emitted(c), stake_of(c));
             copiers.push(CopierRatio {
@@ -250,14 +254,14 @@ pub fn sequence_metrics(results: &[EpochResult], roles: Option<&Roles>) -> Seque
             }
         }
         let mut pairs = (Vec::new(), Vec::new());
-        for u in 0..n {
+        for (u, &total) in incentive_sum.iter().enumerate() {
             let known: Vec<f64> = roles
                 .quality
                 .iter()
                 .filter_map(|q| q.get(u).copied().flatten())
                 .collect();
             if !known.is_empty() {
-                pairs.0.push(incentive_sum[u]);
+                pairs.0.push(total);
                 pairs.1.push(known.iter().sum::<f64>() / known.len() as f64);
             }
         }
@@ -307,11 +311,12 @@ pub const METRICS_CSV_HEADER: &str = "netuid,block,scope,uid,metric,value";
 pub fn metrics_csv(m: &SequenceMetrics) -> String {
     let mut out = String::from(METRICS_CSV_HEADER);
     out.push('\n');
-    let mut row = |netuid: u16, block: Option<u64>, scope: &str, uid: Option<u16>, k: &str, v: String| {
-        let b = block.map(|b| b.to_string()).unwrap_or_default();
-        let u = uid.map(|u| u.to_string()).unwrap_or_default();
-        out.push_str(&format!("{netuid},{b},{scope},{u},{k},{v}\n"));
-    };
+    let mut row =
+        |netuid: u16, block: Option<u64>, scope: &str, uid: Option<u16>, k: &str, v: String| {
+            let b = block.map(|b| b.to_string()).unwrap_or_default();
+            let u = uid.map(|u| u.to_string()).unwrap_or_default();
+            out.push_str(&format!("{netuid},{b},{scope},{u},{k},{v}\n"));
+        };
     let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
     let netuid = m.epochs.first().map_or(0, |e| e.netuid);
     for e in &m.epochs {
@@ -334,9 +339,30 @@ pub fn metrics_csv(m: &SequenceMetrics) -> String {
         }
         for v in &e.validators {
             let u = Some(v.uid);
-            row(e.netuid, b, "validator", u, "dividend", v.dividend.to_string());
-            row(e.netuid, b, "validator", u, "stake_weight", v.stake_weight.to_string());
-            row(e.netuid, b, "validator", u, "dividend_share", f(v.dividend_share));
+            row(
+                e.netuid,
+                b,
+                "validator",
+                u,
+                "dividend",
+                v.dividend.to_string(),
+            );
+            row(
+                e.netuid,
+                b,
+                "validator",
+                u,
+                "stake_weight",
+                v.stake_weight.to_string(),
+            );
+            row(
+                e.netuid,
+                b,
+                "validator",
+                u,
+                "dividend_share",
+                f(v.dividend_share),
+            );
             row(e.netuid, b, "validator", u, "stake_share", f(v.stake_share));
             row(e.netuid, b, "validator", u, "ratio", f(v.ratio));
         }
@@ -347,18 +373,53 @@ pub fn metrics_csv(m: &SequenceMetrics) -> String {
     }
     for c in &m.cumulative {
         let u = Some(c.uid);
-        row(netuid, None, "sequence", u, "cumulative_dividends", c.dividends.to_string());
+        row(
+            netuid,
+            None,
+            "sequence",
+            u,
+            "cumulative_dividends",
+            c.dividends.to_string(),
+        );
         let ve = c.validator_emission.to_string();
-        row(netuid, None, "sequence", u, "cumulative_validator_emission", ve);
-        row(netuid, None, "sequence", u, "cumulative_emission", c.emission.to_string());
+        row(
+            netuid,
+            None,
+            "sequence",
+            u,
+            "cumulative_validator_emission",
+            ve,
+        );
+        row(
+            netuid,
+            None,
+            "sequence",
+            u,
+            "cumulative_emission",
+            c.emission.to_string(),
+        );
     }
     for c in &m.copiers {
         let r = f(c.ratio_to_honest);
-        row(netuid, None, "sequence", Some(c.uid), "copier_ratio_to_honest", r);
+        row(
+            netuid,
+            None,
+            "sequence",
+            Some(c.uid),
+            "copier_ratio_to_honest",
+            r,
+        );
     }
     if let Some(s) = m.spearman_cumulative_incentive_quality {
         let v = s.to_string();
-        row(netuid, None, "sequence", None, "spearman_cumulative_incentive_quality", v);
+        row(
+            netuid,
+            None,
+            "sequence",
+            None,
+            "spearman_cumulative_incentive_quality",
+            v,
+        );
     }
     out
 }

@@ -12,8 +12,15 @@
 //!   epoch_NN/snapshot.json            the input of epoch NN, carried fields included
 //!   epoch_NN/epoch.json               its yuma-epoch/1 output (`yuma replay DIR --check` passes)
 //! sweep DIR/                          (`yuma sweep … -o DIR`)
-//!   sweep.csv, sweep.json             one row per grid point (see sweep::SweepRow)
+//!   sweep.csv                         point,<param>…,epochs,block,<metric>… (sweep::sweep_csv)
+//!   sweep.json                        yuma-sweep/1: {format, input, axes: [{name, values}],
+//!                                     rows: [sweep::SweepRow, params as {name: integer}]}
+//! --metrics FILE / yuma metrics       yuma-metrics/1 JSON (metrics::metrics_json) or the long
+//!                                     CSV netuid,block,scope,uid,metric,value (metrics_csv)
 //! ```
+//!
+//! A reader of a scenario folder takes the epochs in natural order of `epoch_NN`, reads
+//! `roles.json` with serde into [`metrics::Roles`] and calls [`metrics::sequence_metrics`].
 //!
 //! Float quantities become the chain's integers by [`units`]' one rule:
 //! round-half-even(x · scale), exact on the f64's value.

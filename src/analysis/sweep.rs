@@ -39,7 +39,10 @@ const PARAMS: &[(&str, Kind)] = &[
     ("alpha_low", Kind::Fraction(65_535)),
     ("alpha_high", Kind::Fraction(65_535)),
     ("bonds_moving_average", Kind::Fraction(1_000_000)),
-    ("alpha_sigmoid_steepness", Kind::Int(i16::MIN as i64, i16::MAX as i64)),
+    (
+        "alpha_sigmoid_steepness",
+        Kind::Int(i16::MIN as i64, i16::MAX as i64),
+    ),
     ("activity_cutoff", Kind::Int(0, i64::MAX)),
     ("max_allowed_validators", Kind::Int(0, 65_535)),
     ("stake_threshold", Kind::Int(0, i64::MAX)),
@@ -82,10 +85,14 @@ pub fn parse_axis(arg: &str) -> Result<Axis, SweepError> {
         let (b, s) = rest
             .split_once(':')
             .ok_or_else(|| err("a range is a:b:s".into()))?;
-        let num = |t: &str| t.trim().parse::<f64>().map_err(|_| err(format!("`{t}` is not a number")));
+        let num = |t: &str| {
+            t.trim()
+                .parse::<f64>()
+                .map_err(|_| err(format!("`{t}` is not a number")))
+        };
         let (a, b, s) = (num(a)?, num(b)?, num(s)?);
-        if !(s > 0.0) || b < a {
-            return Err(err("a range a:b:s needs a ≤ b and s > 0".into()));
+        if ![a, b, s].iter().all(|x| x.is_finite()) || s <= 0.0 || b < a {
+            return Err(err("a range a:b:s needs finite a ≤ b and s > 0".into()));
         }
         let mut v = Vec::new();
         let mut i = 0u32;
@@ -100,12 +107,16 @@ pub fn parse_axis(arg: &str) -> Result<Axis, SweepError> {
         v
     } else {
         spec.split(',')
-            .map(|t| t.trim().parse::<f64>().map_err(|_| err(format!("`{t}` is not a number"))))
+            .map(|t| {
+                t.trim()
+                    .parse::<f64>()
+                    .map_err(|_| err(format!("`{t}` is not a number")))
+            })
             .collect::<Result<_, _>>()?
     };
     let values = texts
         .into_iter()
-        .map(|x| to_units(kind, x).map_err(|m| err(m)))
+        .map(|x| to_units(kind, x).map_err(&err))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Axis {
         name: name.to_string(),
@@ -116,12 +127,16 @@ pub fn parse_axis(arg: &str) -> Result<Axis, SweepError> {
 fn to_units(kind: Kind, x: f64) -> Result<i64, String> {
     match kind {
         Kind::Bool => Ok(x as i64),
-        Kind::Fraction(scale) if x <= 1.0 => fraction_to_units(x, u128::from(scale), u128::from(scale))
-            .map(|v| v as i64)
-            .map_err(|e| e.0),
+        Kind::Fraction(scale) if x <= 1.0 => {
+            fraction_to_units(x, u128::from(scale), u128::from(scale))
+                .map(|v| v as i64)
+                .map_err(|e| e.0)
+        }
         Kind::Fraction(scale) => {
             if x.fract() != 0.0 || x > scale as f64 {
-                Err(format!("{x}: above 1 a value is the chain's integer, 2 … {scale}"))
+                Err(format!(
+                    "{x}: above 1 a value is the chain's integer, 2 … {scale}"
+                ))
             } else {
                 Ok(x as i64)
             }
@@ -262,7 +277,10 @@ pub fn run_sweep(
 ) -> Result<Vec<SweepRow>, SweepError> {
     let points = grid(axes);
     let params = |p: &[i64]| -> Vec<(String, i64)> {
-        axes.iter().map(|a| a.name.clone()).zip(p.iter().copied()).collect()
+        axes.iter()
+            .map(|a| a.name.clone())
+            .zip(p.iter().copied())
+            .collect()
     };
     let mut done = 0u64;
     let mut results: Vec<Vec<EpochResult>> = vec![Vec::new(); points.len()];

@@ -76,7 +76,10 @@ mod tests {
         assert_eq!(u16_fraction(0.0).unwrap(), 0);
         assert_eq!(fraction_to_units(2.5, 1, 10).unwrap(), 2);
         assert_eq!(fraction_to_units(3.5, 1, 10).unwrap(), 4);
-        assert_eq!(fraction_to_units(0.9, 1_000_000, 1_000_000).unwrap(), 900_000);
+        assert_eq!(
+            fraction_to_units(0.9, 1_000_000, 1_000_000).unwrap(),
+            900_000
+        );
         assert_eq!(tao_to_rao(1.5).unwrap(), 1_500_000_000);
         assert!(u16_fraction(1.5).is_err());
         assert!(u16_fraction(-0.1).is_err());

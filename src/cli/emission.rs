@@ -5,6 +5,8 @@ use clap::Args;
 use super::CliError;
 use yuma::analysis::emission::{parse_date, project, BLOCKS_PER_DAY, DAYS_PER_YEAR};
 
+/// The chain's block emission for an issuance, and the halvings ahead.
+///
 /// The block emission subtensor computes for a total issuance (`get_block_emission_for_issuance`:
 /// 1 TAO per block halved each time issuance passes 1/2, 3/4, 7/8, … of the 21 M cap), and the
 /// halvings ahead: issuance grows by the block emission each block (recycling and burns ignored),

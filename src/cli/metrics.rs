@@ -17,7 +17,9 @@ pub enum Format {
     Csv,
 }
 
-/// Metrics of epoch outputs: per subnet-epoch Gini, Nakamoto coefficient, top-1/top-10 share
+/// Concentration and fairness metrics of epoch outputs.
+///
+/// Per subnet-epoch: Gini, Nakamoto coefficient, top-1/top-10 share
 /// and Herfindahl of incentive, dividends, emission and stake, each validator's dividend share ÷
 /// stake share; over the inputs taken as one sequence, cumulative dividends per uid, and — for a
 /// scenario folder (its roles.json) — copier ÷ honest yield and the Spearman correlation of
@@ -43,7 +45,12 @@ pub fn run(a: MetricsArgs) -> Result<(), CliError> {
         Format::Json => metrics_json(&m),
         Format::Csv => metrics_csv(&m),
     };
-    write_out(a.output.as_deref(), &text)
+    match &a.output {
+        Some(p) if p.as_os_str() != "-" => {
+            yuma::jobs::write_atomic(p, &text).map_err(CliError::new)
+        }
+        _ => write_out(None, &text),
+    }
 }
 
 /// Every epoch output the inputs name, in order, and the roles of a single scenario folder.

@@ -17,14 +17,17 @@ mod bench;
 mod check;
 mod emission;
 mod epoch;
+mod explain;
 mod gen;
 mod info;
 mod metrics;
+mod progress;
 mod replay;
 mod report;
 mod scenario;
 mod sweep;
 mod tables;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -48,6 +51,14 @@ impl CliError {
         CliError {
             message: message.into(),
             code: 1,
+        }
+    }
+
+    /// A failure with a chosen exit status (`yuma validate`: 1 = mismatch, 2 = error).
+    pub fn with_code(message: impl Into<String>, code: i32) -> Self {
+        CliError {
+            message: message.into(),
+            code,
         }
     }
 
@@ -95,6 +106,8 @@ enum Command {
     Metrics(metrics::MetricsArgs),
     Emission(emission::EmissionArgs),
     Sweep(sweep::SweepArgs),
+    Validate(validate::ValidateArgs),
+    Explain(explain::ExplainArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -113,6 +126,8 @@ pub fn run() -> Result<(), CliError> {
         Command::Metrics(a) => metrics::run(a),
         Command::Emission(a) => emission::run(a),
         Command::Sweep(a) => sweep::run(a),
+        Command::Validate(a) => validate::run(a),
+        Command::Explain(a) => explain::run(a),
     }
 }
 

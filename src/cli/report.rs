@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::batch::write_atomic;
 use super::CliError;
+use yuma::jobs::write_atomic;
 use yuma::report::assemble::Report;
 use yuma::report::load::{json_files, read_if_epoch};
 use yuma::report::parquet::{RowCounts, TableWriter, TABLES};
@@ -157,6 +157,14 @@ pub fn parquet_from_outputs(inputs: &[PathBuf], dir: &Path) -> Result<RowCounts,
         ));
     }
     Ok(tables.finish()?)
+}
+
+/// `--parquet DIR` of a command that wrote its epochs to `output`: their tables, and a line
+/// saying how many rows each has.
+pub fn tables_of_output(output: &Path, dir: &Path) -> Result<(), CliError> {
+    let counts = parquet_from_outputs(&[output.to_path_buf()], dir)?;
+    eprintln!("{}", table_summary(dir, &counts));
+    Ok(())
 }
 
 /// `DIR: terms N rows, bonds N rows, …`.

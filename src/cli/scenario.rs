@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::backend::{make_engine, Backend};
-use super::batch::{progress_bar, write_atomic};
+use super::progress::progress_bar;
 use super::CliError;
 use yuma::analysis::metrics::{metrics_csv, metrics_json, sequence_metrics, SequenceMetrics};
 use yuma::analysis::scenario::{self, library::LIBRARY, run_scenario, summarize, YumaVersion};
+use yuma::jobs::write_atomic;
 use yuma::output::result_json;
 use yuma::replay::epoch_name;
 use yuma::snapshot::write_snapshot;
@@ -61,6 +62,7 @@ pub fn run(a: ScenarioArgs) -> Result<(), CliError> {
         return Err(CliError::new("give a scenario and -o OUTDIR (or --list)"));
     };
     let (mut sc, text) = scenario::load(which).map_err(CliError::new)?;
+    refuse_non_empty(out)?;
     if let Some(y) = a.yuma.as_deref().and_then(YumaVersion::parse) {
         sc.set_yuma(y);
     }
@@ -72,7 +74,7 @@ pub fn run(a: ScenarioArgs) -> Result<(), CliError> {
     }
     let mut engine = make_engine(a.backend)?;
     let count = sc.epochs;
-    let bar = progress_bar(count as u64);
+    let bar = progress_bar(count as u64, "epochs");
     let results = run_scenario(&sc, engine.as_mut(), |k, s, r| {
         let dir = out.join(epoch_name(k, count));
         write_atomic(&dir.join("snapshot.json"), &write_snapshot(s))?;
@@ -98,9 +100,30 @@ pub fn run(a: ScenarioArgs) -> Result<(), CliError> {
         sc.seed,
         out.display()
     );
+    if let Some((first, _)) = sc.resets.iter().min_by_key(|r| r.0) {
+        eprintln!(
+            "  note: the bonds reset before epoch {first} changes stored bonds between epochs, which \
+`yuma replay` (it carries the previous output's bonds) cannot express: `replay --check` passes \
+the epochs before it only"
+        );
+    }
     for c in &summary.copier_ratio_to_honest {
         let r = c.1.map_or("n/a".to_string(), |r| format!("{r:.4}"));
         eprintln!("  copier uid {}: yield / honest yield = {r}", c.0);
+    }
+    Ok(())
+}
+
+/// A run goes into a new or empty folder: epoch folders left from another run would make the
+/// folder a different sequence.
+fn refuse_non_empty(out: &Path) -> Result<(), CliError> {
+    let busy = std::fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_some());
+    if busy {
+        return Err(CliError::new(format!(
+            "-o {}: the folder is not empty; give a new or empty folder (epoch folders of another \
+run would mix into this sequence)",
+            out.display()
+        )));
     }
     Ok(())
 }

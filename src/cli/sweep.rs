@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::backend::{make_engine, Backend};
-use super::batch::{progress_bar, write_atomic};
+use super::progress::progress_bar;
 use super::scenario::pretty;
 use super::CliError;
 use yuma::analysis::scenario::{self, YumaVersion};
 use yuma::analysis::sweep::{grid, parse_axis, run_sweep, sweep_csv, Base};
+use yuma::jobs::write_atomic;
 use yuma::snapshot::read_snapshot;
 
 /// Sweep hyperparameters over a snapshot or a scenario.
@@ -58,7 +59,7 @@ pub fn run(a: SweepArgs) -> Result<(), CliError> {
         .map(|s| parse_axis(s))
         .collect::<Result<Vec<_>, _>>()?;
     let points = grid(&axes).len();
-    let is_snapshot = a.input.ends_with(".json") && std::path::Path::new(&a.input).is_file();
+    let is_snapshot = a.input.ends_with(".json");
     let snapshot;
     let sc;
     let (base, epochs) = if is_snapshot {
@@ -78,7 +79,7 @@ pub fn run(a: SweepArgs) -> Result<(), CliError> {
     };
     let mut engine = make_engine(a.backend)?;
     let total = (points * epochs) as u64;
-    let bar = progress_bar(total);
+    let bar = progress_bar(total, "epochs");
     let start = std::time::Instant::now();
     let rows = run_sweep(base, &axes, engine.as_mut(), |d| bar.set_position(d))?;
     bar.finish_and_clear();

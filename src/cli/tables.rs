@@ -37,15 +37,6 @@ impl Tables {
         Ok(())
     }
 
-    /// Adds an epoch already written by an earlier run (`--resume`).
-    pub fn add_existing(&mut self, outdir: &Path, output: &Path) -> Result<(), CliError> {
-        if self.writer.is_some() {
-            let result = yuma::output::read_epoch(output)?;
-            self.add(outdir, output, &result)?;
-        }
-        Ok(())
-    }
-
     /// Closes the tables and says how many rows each has.
     pub fn close(self) -> Result<(), CliError> {
         if let Some((w, dir)) = self.writer {

@@ -103,7 +103,13 @@ pub struct Scenario {
 /// The chain's `tao_weight` default (≈ 0.18 of u64::MAX); scenarios hold no TAO stake.
 const TAO_WEIGHT: u64 = crate::gen::TAO_WEIGHT;
 
-fn quantity(q: Option<Quantity>, default: u64, scale: u128, max: u64, field: &str) -> Result<u64, String> {
+fn quantity(
+    q: Option<Quantity>,
+    default: u64,
+    scale: u128,
+    max: u64,
+    field: &str,
+) -> Result<u64, String> {
     match q {
         None => Ok(default),
         Some(Quantity::Int(v)) if v <= max => Ok(v),
@@ -140,7 +146,12 @@ impl Scenario {
                         m.count
                     ))
                 }
-                _ => return Err(format!("miners `{}`: give quality or qualities (one of them)", m.name)),
+                _ => {
+                    return Err(format!(
+                        "miners `{}`: give quality or qualities (one of them)",
+                        m.name
+                    ))
+                }
             };
             if m.leave.is_some_and(|l| l <= m.join) {
                 return Err(format!("miners `{}`: leave must come after join", m.name));
@@ -160,14 +171,24 @@ impl Scenario {
             }
         }
         let group_uids = |name: &str| -> Option<Vec<u16>> {
-            let u: Vec<u16> = miners.iter().filter(|m| m.group == name).map(|m| m.uid).collect();
+            let u: Vec<u16> = miners
+                .iter()
+                .filter(|m| m.group == name)
+                .map(|m| m.uid)
+                .collect();
             (!u.is_empty()).then_some(u)
         };
         let mut validators = Vec::new();
         for v in &f.validators {
             let stake_rao = tao_to_rao(v.stake * total_stake)
                 .map_err(|e| format!("validators `{}`: stake: {e}", v.name))?;
-            let need = |field: &str| format!("validators `{}`: behaviour `{}` needs `{field}`", v.name, v.behaviour);
+            let need = |field: &str| {
+                format!(
+                    "validators `{}`: behaviour `{}` needs `{field}`",
+                    v.name, v.behaviour
+                )
+            };
+            check_fields(v)?;
             let behaviour = match v.behaviour.as_str() {
                 "honest" => Behaviour::Honest { noise: v.noise },
                 "stale" => Behaviour::Stale {
@@ -181,6 +202,9 @@ impl Scenario {
                     }
                     let source = match v.source.as_deref().unwrap_or("consensus") {
                         "consensus" => CopySource::Consensus,
+                        other if other == v.name => {
+                            return Err(format!("validators `{}`: a copier cannot copy its own group", v.name))
+                        }
                         other => {
                             let first = f
                                 .validators
@@ -262,7 +286,10 @@ impl Scenario {
                 Some(groups) => {
                     let mut t = Vec::new();
                     for g in groups {
-                        t.extend(group_uids(g).ok_or_else(|| format!("events: `{g}` is not a miner group"))?);
+                        t.extend(
+                            group_uids(g)
+                                .ok_or_else(|| format!("events: `{g}` is not a miner group"))?,
+                        );
                     }
                     Some(t)
                 }
@@ -272,12 +299,20 @@ impl Scenario {
         let h = &f.hyperparams;
         let (yuma3, la) = f.yuma.flags();
         let block_emission = match f.subnet.alpha_issuance {
-            Some(i) => block_emission_for_issuance(i).map_err(|e| format!("subnet.alpha_issuance: {e}"))?,
+            Some(i) => {
+                block_emission_for_issuance(i).map_err(|e| format!("subnet.alpha_issuance: {e}"))?
+            }
             None => crate::analysis::emission::DEFAULT_BLOCK_EMISSION,
         };
         let hyperparams = Hyperparams {
             kappa: quantity(h.kappa, 32_767, 65_535, 65_535, "kappa")? as u16,
-            bonds_moving_average: quantity(h.bonds_moving_average, 900_000, 1_000_000, 1_000_000, "bonds_moving_average")?,
+            bonds_moving_average: quantity(
+                h.bonds_moving_average,
+                900_000,
+                1_000_000,
+                1_000_000,
+                "bonds_moving_average",
+            )?,
             bonds_penalty: quantity(h.bonds_penalty, 0, 65_535, 65_535, "bonds_penalty")? as u16,
             liquid_alpha_enabled: la,
             alpha_low: quantity(h.alpha_low, 45_875, 65_535, 65_535, "alpha_low")? as u16,
@@ -348,6 +383,38 @@ impl Scenario {
             copiers: with("copier"),
             quality: (0..self.epochs).map(|k| self.quality_at(k)).collect(),
         }
+    }
+}
+
+/// Refuses fields that the validator's behaviour does not read (they would be silently ignored).
+fn check_fields(v: &super::spec::ValidatorSpec) -> Result<(), String> {
+    let allowed: &[&str] = match v.behaviour.as_str() {
+        "honest" => &["noise"],
+        "stale" => &["noise", "stop"],
+        "copier" => &["lag", "source"],
+        "cabal" => &["targets"],
+        "weights" => &["schedule"],
+        _ => return Ok(()), // the unknown behaviour is reported by the caller
+    };
+    let given = [
+        ("noise", v.noise != 0.0),
+        ("lag", v.lag.is_some()),
+        ("source", v.source.is_some()),
+        ("stop", v.stop.is_some()),
+        ("targets", v.targets.is_some()),
+        ("schedule", v.schedule.is_some()),
+    ];
+    match given
+        .iter()
+        .find(|(f, present)| *present && !allowed.contains(f))
+    {
+        Some((f, _)) => Err(format!(
+            "validators `{}`: `{f}` does not apply to behaviour `{}` (it reads {})",
+            v.name,
+            v.behaviour,
+            allowed.join(", ")
+        )),
+        None => Ok(()),
     }
 }
 

@@ -127,7 +127,9 @@ impl<'a> ScenarioRun<'a> {
             Behaviour::Copier { lag, source } => match k.checked_sub(*lag) {
                 None => None,
                 Some(past) => match source {
-                    CopySource::Validator(src) => Some(self.weights[past][usize::from(*src)].clone()),
+                    CopySource::Validator(src) => {
+                        Some(self.weights[past][usize::from(*src)].clone())
+                    }
                     CopySource::Consensus => {
                         let raw: Vec<(u16, f64)> = sc
                             .miners
@@ -249,7 +251,9 @@ pub fn run_scenario(
     while !run.done() {
         let k = run.epoch();
         let s = run.snapshot()?;
-        let r = engine.run(&s).map_err(|e| format!("epoch {k}: engine: {e}"))?;
+        let r = engine
+            .run(&s)
+            .map_err(|e| format!("epoch {k}: engine: {e}"))?;
         sink(k, &s, &r)?;
         results.push(r.clone());
         run.record(s, r);

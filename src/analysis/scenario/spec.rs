@@ -215,5 +215,16 @@ pub struct EventSpec {
 
 /// Parses a scenario; the error names the file and the TOML problem.
 pub fn parse_scenario(text: &str, file: &str) -> Result<ScenarioFile, String> {
-    toml::from_str(text).map_err(|e| format!("{file}: {}", e.to_string().trim_end()))
+    toml::from_str(text).map_err(|e| {
+        let at = match e.span() {
+            Some(span) => {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                format!("line {line}, column {column}: ")
+            }
+            None => String::new(),
+        };
+        format!("{file}: {at}{}", e.message().trim_end())
+    })
 }

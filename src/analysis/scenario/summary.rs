@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::model::Scenario;
-use crate::analysis::metrics::SequenceMetrics;
 use crate::analysis::emission::BLOCKS_PER_DAY;
+use crate::analysis::metrics::SequenceMetrics;
 
 /// One uid's identity and totals.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -25,6 +25,18 @@ pub struct UidSummary {
     /// Mean emission per day: `emission / epochs · 7200 / (tempo + 1)` (rao of the subnet's
     /// token per day).
     pub emission_per_day: f64,
+}
+
+/// One group of the scenario file (validators or miners of one `name`) and its share.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupSummary {
+    pub group: String,
+    pub role: String,
+    pub uids: Vec<u16>,
+    /// Σ stake of the group / Σ stake of every uid.
+    pub stake_share: f64,
+    /// Σ emission of the group over the run / Σ emission of every uid over the run.
+    pub emission_share: Option<f64>,
 }
 
 /// The summary document.
@@ -48,6 +60,8 @@ pub struct Summary {
     /// `subnet.alpha_issuance` sets the block emission by the chain's function).
     pub emission_per_day: f64,
     pub uids: Vec<UidSummary>,
+    /// Per group, in file order: who holds the stake and who gets the emission.
+    pub groups: Vec<GroupSummary>,
     /// Copier yield ÷ honest yield (see the metrics).
     pub copier_ratio_to_honest: Vec<(u16, Option<f64>)>,
     pub spearman_cumulative_incentive_quality: Option<f64>,
@@ -59,43 +73,37 @@ pub struct Summary {
 /// The summary of a run of `sc` whose metrics are `m`.
 pub fn summarize(sc: &Scenario, m: &SequenceMetrics) -> Summary {
     let per_day = |e: u128| {
-        e as f64 / sc.epochs as f64 * BLOCKS_PER_DAY as f64 / (f64::from(sc.hyperparams.tempo) + 1.0)
+        e as f64 / sc.epochs as f64 * BLOCKS_PER_DAY as f64
+            / (f64::from(sc.hyperparams.tempo) + 1.0)
     };
-    let totals = |uid: u16| {
-        m.cumulative
+    let entry = |uid: u16, name: &str, group: &str, role: &str, stake_rao: u64, quality| {
+        let (emission, validator_emission) = m
+            .cumulative
             .iter()
             .find(|c| c.uid == uid)
-            .map_or((0, 0), |c| (c.emission, c.validator_emission))
+            .map_or((0, 0), |c| (c.emission, c.validator_emission));
+        UidSummary {
+            uid,
+            name: name.to_string(),
+            group: group.to_string(),
+            role: role.to_string(),
+            stake_rao,
+            quality,
+            emission,
+            validator_emission,
+            emission_per_day: per_day(emission),
+        }
     };
-    let mut uids = Vec::new();
-    for v in &sc.validators {
-        let (e, ve) = totals(v.uid);
-        uids.push(UidSummary {
-            uid: v.uid,
-            name: v.name.clone(),
-            group: v.group.clone(),
-            role: v.behaviour.role().to_string(),
-            stake_rao: v.stake_rao,
-            quality: None,
-            emission: e,
-            validator_emission: ve,
-            emission_per_day: per_day(e),
-        });
-    }
-    for mi in &sc.miners {
-        let (e, ve) = totals(mi.uid);
-        uids.push(UidSummary {
-            uid: mi.uid,
-            name: mi.name.clone(),
-            group: mi.group.clone(),
-            role: "miner".into(),
-            stake_rao: 0,
-            quality: Some(mi.quality),
-            emission: e,
-            validator_emission: ve,
-            emission_per_day: per_day(e),
-        });
-    }
+    let validators = sc.validators.iter().map(|v| {
+        let role = v.behaviour.role();
+        entry(v.uid, &v.name, &v.group, role, v.stake_rao, None)
+    });
+    let miners = sc
+        .miners
+        .iter()
+        .map(|mi| entry(mi.uid, &mi.name, &mi.group, "miner", 0, Some(mi.quality)));
+    let uids: Vec<UidSummary> = validators.chain(miners).collect();
+    let groups = group_shares(&uids);
     let last = m.epochs.last();
     Summary {
         format: "yuma-scenario-summary/1",
@@ -112,9 +120,50 @@ pub fn summarize(sc: &Scenario, m: &SequenceMetrics) -> Summary {
         rao_emission: sc.rao_emission,
         emission_per_day: per_day(u128::from(sc.rao_emission) * sc.epochs as u128),
         uids,
-        copier_ratio_to_honest: m.copiers.iter().map(|c| (c.uid, c.ratio_to_honest)).collect(),
+        groups,
+        copier_ratio_to_honest: m
+            .copiers
+            .iter()
+            .map(|c| (c.uid, c.ratio_to_honest))
+            .collect(),
         spearman_cumulative_incentive_quality: m.spearman_cumulative_incentive_quality,
         final_dividend_gini: last.and_then(|e| e.dividends.gini),
         final_incentive_gini: last.and_then(|e| e.incentive.gini),
     }
+}
+
+/// Stake and emission shares per group (groups in order of first appearance).
+fn group_shares(uids: &[UidSummary]) -> Vec<GroupSummary> {
+    let stake_total: u128 = uids.iter().map(|u| u128::from(u.stake_rao)).sum();
+    let emission_total: u128 = uids.iter().map(|u| u.emission).sum();
+    let mut groups: Vec<GroupSummary> = Vec::new();
+    let mut sums: Vec<(u128, u128)> = Vec::new();
+    for u in uids {
+        let i = match groups.iter().position(|g| g.group == u.group) {
+            Some(i) => i,
+            None => {
+                groups.push(GroupSummary {
+                    group: u.group.clone(),
+                    role: u.role.clone(),
+                    uids: Vec::new(),
+                    stake_share: 0.0,
+                    emission_share: None,
+                });
+                sums.push((0, 0));
+                groups.len() - 1
+            }
+        };
+        groups[i].uids.push(u.uid);
+        sums[i].0 += u128::from(u.stake_rao);
+        sums[i].1 += u.emission;
+    }
+    for (g, (stake, emission)) in groups.iter_mut().zip(sums) {
+        g.stake_share = if stake_total > 0 {
+            stake as f64 / stake_total as f64
+        } else {
+            0.0
+        };
+        g.emission_share = (emission_total > 0).then(|| emission as f64 / emission_total as f64);
+    }
+    groups
 }
