@@ -4,6 +4,7 @@
 //! - `epoch`: the CPU epoch alone;
 //! - `epoch+validate`: the epoch, the comparison with its recorded cut, and both report forms
 //!   (text and JSON) — the work `yuma validate` does per folder after reading its files;
+//! - `compare+report`: the comparison and both report forms alone, on an epoch computed before;
 //! - `read_recorded`: parsing and validating the recorded document.
 //!
 //! `cargo bench --bench validate`; `-- --test` runs each once (the CI smoke).
@@ -30,6 +31,22 @@ fn bench_validate(c: &mut Criterion) {
             b.iter(|| {
                 let computed = CpuEngine.run(black_box(&s)).expect("cpu");
                 let report = validate(&computed, &recorded).expect("same epoch");
+                let shown = report_text(&report, 20);
+                let doc = ReportDocument {
+                    backend: "cpu".into(),
+                    outcomes: vec![FolderOutcome {
+                        snapshot: "snapshot.json".into(),
+                        recorded: "recorded.json".into(),
+                        result: Ok(report),
+                    }],
+                };
+                black_box((shown, report_json(&doc)))
+            })
+        });
+        let computed = CpuEngine.run(&s).expect("cpu");
+        g.bench_function(BenchmarkId::new("compare+report", label), |b| {
+            b.iter(|| {
+                let report = validate(black_box(&computed), &recorded).expect("same epoch");
                 let shown = report_text(&report, 20);
                 let doc = ReportDocument {
                     backend: "cpu".into(),

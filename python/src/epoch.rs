@@ -284,6 +284,11 @@ pub fn epoch(py: Python<'_>, snapshot: &Snapshot, backend: &str, trace: bool) ->
 }
 
 impl Epoch {
+    /// The computed result.
+    pub fn result(&self) -> &EpochResult {
+        &self.result
+    }
+
     /// Wraps a computed result (for the command functions).
     pub fn from_result(result: EpochResult) -> Epoch {
         Epoch {

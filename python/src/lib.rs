@@ -3,6 +3,7 @@
 //! of the exact integer dtypes, JSON documents as plain Python values) and releases the GIL
 //! while computing.
 
+mod analysis;
 mod arrays;
 mod commands;
 mod engines;
@@ -22,5 +23,6 @@ fn _yuma(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(snapshot::load_snapshot, m)?)?;
     m.add_function(wrap_pyfunction!(epoch::epoch, m)?)?;
     commands::register(m)?;
+    analysis::register(m)?;
     Ok(())
 }

@@ -113,3 +113,25 @@ def test_from_metagraph_warns_and_builds_an_approximate_snapshot():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yuma.epoch(s, backend="cpu")
+
+
+def test_analysis_functions_equal_the_cli(yuma_bin, tmp_path):
+    names = [n for n, _ in yuma.scenarios()]
+    assert len(names) >= 10 and "honest_baseline" in names
+    r = yuma.scenario("copier_lag1", out_dir=tmp_path / "py", epochs=6, backend="cpu")
+    subprocess.run([yuma_bin, "scenario", "copier_lag1", "-o", tmp_path / "cli", "--epochs", "6", "--backend", "cpu"], check=True, capture_output=True)
+    for k in range(6):
+        assert (tmp_path / "py" / f"epoch_{k:02d}" / "epoch.json").read_text() == (tmp_path / "cli" / f"epoch_{k:02d}" / "epoch.json").read_text()
+        assert r["epochs"][k].to_json() == (tmp_path / "cli" / f"epoch_{k:02d}" / "epoch.json").read_text()
+    assert r["summary"] == json.loads((tmp_path / "cli" / "summary.json").read_text())
+    m = yuma.metrics(*r["epochs"])
+    assert m == yuma.metrics(*[tmp_path / "cli" / f"epoch_{k:02d}" / "epoch.json" for k in range(6)])
+    snap = tmp_path / "g.json"
+    snap.write_text(yuma.gen(64, 8, seed=3).to_json())
+    sw = yuma.sweep(str(snap), ["kappa=0.3:0.5:0.1"], backend="cpu")
+    subprocess.run([yuma_bin, "sweep", snap, "--set", "kappa=0.3:0.5:0.1", "-o", tmp_path / "sw", "--backend", "cpu"], check=True, capture_output=True)
+    cli = json.loads((tmp_path / "sw" / "sweep.json").read_text())
+    assert sw["rows"] == cli["rows"] and len(sw["rows"]) == 3
+    em = yuma.emission(10_000_000 * 10**9, years=30)
+    cli = json.loads(subprocess.run([yuma_bin, "emission", "--issuance", str(10_000_000 * 10**9), "--years", "30", "--json"], check=True, capture_output=True, text=True).stdout)
+    assert em == cli and isinstance(em["block_emission"], int)

@@ -133,3 +133,21 @@ def run_batch_jobs(
 ) -> List[Optional[str]]: ...
 def validation_pairs(dirs: Sequence[PathLike]) -> List[Tuple[os.PathLike, os.PathLike]]: ...
 def time_epoch(snapshot: Snapshot, backend: str = "cpu", repeats: int = 10) -> List[float]: ...
+def scenarios() -> List[Tuple[str, str]]:
+    """The built-in scenarios: (name, description)."""
+def scenario(
+    name_or_file: str,
+    out_dir: Optional[PathLike] = None,
+    yuma: Optional[str] = None,
+    seed: Optional[int] = None,
+    epochs: Optional[int] = None,
+    backend: str = "auto",
+) -> Dict[str, Any]:
+    """``yuma scenario``: {"summary", "metrics", "roles", "epochs": [Epoch]}."""
+def sweep(
+    input: str, sets: Sequence[str], epochs: Optional[int] = None, yuma: Optional[str] = None, backend: str = "auto"
+) -> Dict[str, Any]:
+    """``yuma sweep``: the yuma-sweep/1 document."""
+def metrics(*inputs: Union[PathLike, Epoch]) -> Dict[str, Any]: ...
+def emission(issuance: int, years: int = 10, at_block: Optional[int] = None, date: Optional[str] = None) -> Dict[str, Any]:
+    """The block emission for a total issuance (rao) and its halvings, exact ints."""

@@ -7,6 +7,7 @@
 //! at top level. [`recorded_from_epoch`] cuts such a document from a computed epoch, so every
 //! `yuma-epoch/1` doubles as a validation case.
 
+mod fast;
 mod read;
 mod write;
 

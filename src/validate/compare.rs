@@ -142,19 +142,15 @@ impl Comparer {
                     continue;
                 }
                 s.compared += 1;
-                let keep = |row: &[(u16, u16)]| -> Vec<(u16, u16)> {
-                    row.iter()
-                        .copied()
-                        .filter(|&(j, _)| {
-                            !self.skipped.get(usize::from(j)).copied().unwrap_or(false)
-                        })
-                        .collect()
-                };
-                let (c, y) = (keep(c), keep(y));
-                if c == y {
+                let skipped = &self.skipped;
+                let kept =
+                    |e: &&(u16, u16)| !skipped.get(usize::from(e.0)).copied().unwrap_or(false);
+                if c.iter().filter(kept).eq(y.iter().filter(kept)) {
                     s.equal += 1;
                     continue;
                 }
+                let c: Vec<(u16, u16)> = c.iter().filter(kept).copied().collect();
+                let y: Vec<(u16, u16)> = y.iter().filter(kept).copied().collect();
                 s.differ += 1;
                 let same_shape = c.len() == y.len() && c.iter().zip(&y).all(|(a, b)| a.0 == b.0);
                 if same_shape {
