@@ -19,5 +19,6 @@ pub mod json;
 pub mod output;
 pub mod recorded;
 pub mod replay;
+pub mod report;
 pub mod snapshot;
 pub mod validate;

@@ -55,13 +55,27 @@ pub struct BatchArgs {
     /// .csv); the sequence totals take the outputs in natural path order.
     #[arg(long, value_name = "FILE")]
     pub metrics: Option<PathBuf>,
+    /// Also write every epoch in OUTDIR as Parquet tables into DIR (README: "Reports and
+    /// tables").
+    #[arg(long, value_name = "DIR")]
+    pub parquet: Option<PathBuf>,
 }
 
 pub fn run(a: BatchArgs) -> Result<(), CliError> {
     let metrics = a.metrics.clone();
+    let parquet = a.parquet.clone();
     let output = a.output.clone();
     compute_all(a)?;
-    metrics_after(&output, metrics.as_deref())
+    metrics_after(&output, metrics.as_deref())?;
+    parquet_after(&output, parquet.as_deref())
+}
+
+/// `--parquet DIR`: the epochs written to OUTDIR as Parquet tables.
+fn parquet_after(output: &Path, dir: Option<&Path>) -> Result<(), CliError> {
+    match dir {
+        Some(d) => super::report::tables_of_output(output, d),
+        None => Ok(()),
+    }
 }
 
 /// `--metrics FILE`: the metrics of the epochs written to OUTDIR.

@@ -24,8 +24,10 @@ mod info;
 mod metrics;
 mod progress;
 mod replay;
+mod report;
 mod scenario;
 mod sweep;
+mod tables;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -100,6 +102,7 @@ enum Command {
     Replay(replay::ReplayArgs),
     Batch(batch::BatchArgs),
     Bench(bench::BenchArgs),
+    Report(report::ReportArgs),
     Scenario(scenario::ScenarioArgs),
     Metrics(metrics::MetricsArgs),
     Emission(emission::EmissionArgs),
@@ -120,6 +123,7 @@ pub fn run() -> Result<(), CliError> {
         Command::Replay(a) => replay::run(a),
         Command::Batch(a) => batch::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Report(a) => report::run(a),
         Command::Scenario(a) => scenario::run(a),
         Command::Metrics(a) => metrics::run(a),
         Command::Emission(a) => emission::run(a),

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::backend::{make_engine, Backend};
+use super::tables::Tables;
 use super::CliError;
 use yuma::compare::compare;
 use yuma::engine::Engine;
@@ -63,6 +64,9 @@ pub struct ReplayArgs {
     /// Which engine computes the epochs.
     #[arg(long, value_enum, default_value = "auto")]
     pub backend: Backend,
+    /// Also write the epochs as Parquet tables into DIR (README: "Reports and tables").
+    #[arg(long, value_name = "DIR")]
+    pub parquet: Option<PathBuf>,
     /// Also write the metrics of the written epochs (JSON, or CSV when FILE ends in .csv;
     /// needs -o).
     #[arg(long, value_name = "FILE")]
@@ -70,16 +74,19 @@ pub struct ReplayArgs {
 }
 
 pub fn run(a: ReplayArgs) -> Result<(), CliError> {
-    if a.output.is_none() && !a.check {
+    if a.output.is_none() && !a.check && a.parquet.is_none() {
         return Err(CliError::new(
             "nothing to do: give -o OUTDIR to write the epochs (and/or --check)",
         ));
     }
     let mut engine = make_engine(a.backend)?;
-    match a.epochs {
-        Some(k) => forward(&a, engine.as_mut(), k as usize),
-        None => sequence(&a, engine.as_mut()),
-    }?;
+    let mut tables = Tables::open(a.parquet.as_deref())?;
+    let outcome = match a.epochs {
+        Some(k) => forward(&a, engine.as_mut(), &mut tables, k as usize),
+        None => sequence(&a, engine.as_mut(), &mut tables),
+    };
+    tables.close()?;
+    outcome?;
     metrics_after(&a)
 }
 
@@ -100,10 +107,13 @@ fn compute(engine: &mut dyn Engine, s: &Snapshot, file: &Path) -> Result<EpochRe
 /// Writes one epoch's outputs below OUTDIR/name when an output folder was given.
 fn write_epoch(
     a: &ReplayArgs,
+    tables: &mut Tables,
     name: &str,
     snapshot: &Snapshot,
     result: &EpochResult,
 ) -> Result<(), CliError> {
+    let out = a.output.as_deref().unwrap_or(Path::new(""));
+    tables.add(out, &Path::new(name).join("epoch.json"), result)?;
     let Some(out) = &a.output else {
         return Ok(());
     };
@@ -116,7 +126,12 @@ fn write_epoch(
 }
 
 /// `--epochs K` from one snapshot file.
-fn forward(a: &ReplayArgs, engine: &mut dyn Engine, count: usize) -> Result<(), CliError> {
+fn forward(
+    a: &ReplayArgs,
+    engine: &mut dyn Engine,
+    tables: &mut Tables,
+    count: usize,
+) -> Result<(), CliError> {
     if a.check {
         return Err(CliError::new(
             "--check needs a sequence folder (epoch_00/, epoch_01/, … each with snapshot.json \
@@ -133,7 +148,7 @@ and epoch.json); --epochs has nothing to compare with",
     let first_block = snapshot.block;
     for k in 0..count {
         let result = compute(engine, &snapshot, &a.input)?;
-        write_epoch(a, &epoch_name(k, count), &snapshot, &result)?;
+        write_epoch(a, tables, &epoch_name(k, count), &snapshot, &result)?;
         if k + 1 < count {
             snapshot = next_snapshot(&snapshot, &result)
                 .map_err(|e| CliError::new(format!("{}: {e}", a.input.display())))?;
@@ -150,7 +165,7 @@ and epoch.json); --epochs has nothing to compare with",
 }
 
 /// A sequence folder, each epoch chained to the one yuma computed before it.
-fn sequence(a: &ReplayArgs, engine: &mut dyn Engine) -> Result<(), CliError> {
+fn sequence(a: &ReplayArgs, engine: &mut dyn Engine, tables: &mut Tables) -> Result<(), CliError> {
     if !a.input.is_dir() {
         return Err(CliError::new(format!(
             "{}: a single snapshot needs --epochs K (or give a sequence folder)",
@@ -218,7 +233,7 @@ results --check compares with (choose another OUTDIR)",
                 }
             }
         }
-        write_epoch(a, name, &snapshot, &result)?;
+        write_epoch(a, tables, name, &snapshot, &result)?;
         previous = Some(result);
     }
     if let Some(out) = &a.output {
