@@ -4,6 +4,8 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
+mod gpu_batches;
+
 use super::backend::{make_engine, Backend};
 use super::CliError;
 use yuma::compare::compare;
@@ -43,6 +45,10 @@ pub struct BenchArgs {
     /// Runs per cell (after the warm-up), overriding the default.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub reps: Option<u32>,
+    /// Subnet-epochs in the large GPU batch of the GPU batch table (default 2,550, a
+    /// network-day; 255 on a software adapter, 64 with --quick there).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub gpu_batch: Option<u64>,
 }
 
 /// One row group: a subnet size, or a batch of subnets of one size.
@@ -204,7 +210,25 @@ pub fn run(a: BenchArgs) -> Result<(), CliError> {
         }
     }
     table.print();
-    Ok(())
+    gpu_batch_table(&a)
+}
+
+/// The GPU part: the batch table (dispatches per batch, host and GPU time per subnet-epoch) of
+/// the GPU engine, when one was asked for and is available.
+fn gpu_batch_table(a: &BenchArgs) -> Result<(), CliError> {
+    use yuma::gpu::AdapterChoice;
+    let choice = match a.backend {
+        Backend::Cpu => return Ok(()),
+        Backend::Gpu => AdapterChoice::Any,
+        Backend::Auto => AdapterChoice::HardwareOnly,
+    };
+    match gpu_batches::run(choice, a.gpu_batch.map(|k| k as usize), a.quick, a.reps) {
+        Err(e) if a.backend == Backend::Auto => {
+            say!("GPU batches: skipped ({e})");
+            Ok(())
+        }
+        r => r,
+    }
 }
 
 /// The chain-equivalent cell and one cell per engine for one case.

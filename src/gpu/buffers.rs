@@ -1,15 +1,19 @@
 //! A pool of named storage buffers, grown on demand and reused across epochs, plus uploads,
 //! readbacks and dispatch-size helpers.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::{GpuContext, GpuError};
 
-/// Storage buffers by name; a buffer is re-created only when a larger one is needed.
+/// Storage buffers by name; a buffer is re-created only when a larger one is needed. The bind
+/// groups made over this pool's buffers are kept too (keyed by what they bind) and dropped when
+/// a buffer is re-created, so repeated epochs of the same sizes build none.
 #[derive(Default)]
 pub struct BufferPool {
     buffers: HashMap<&'static str, wgpu::Buffer>,
     staging: Option<wgpu::Buffer>,
+    groups: RefCell<HashMap<Vec<usize>, wgpu::BindGroup>>,
 }
 
 /// The smallest buffer size wgpu accepts for a binding (and a multiple of 16).
@@ -51,8 +55,24 @@ impl BufferPool {
                 mapped_at_creation: false,
             });
             self.buffers.insert(name, buffer);
+            self.groups.get_mut().clear();
         }
         Ok(&self.buffers[name])
+    }
+
+    /// The bind group stored under `key` (which must identify the module and every buffer it
+    /// binds), made by `make` the first time; returns it and whether it was made now.
+    pub fn bind_group(
+        &self,
+        key: Vec<usize>,
+        make: impl FnOnce() -> Result<wgpu::BindGroup, GpuError>,
+    ) -> Result<(wgpu::BindGroup, bool), GpuError> {
+        if let Some(g) = self.groups.borrow().get(&key) {
+            return Ok((g.clone(), false));
+        }
+        let g = make()?;
+        self.groups.borrow_mut().insert(key, g.clone());
+        Ok((g, true))
     }
 
     /// A buffer already made by `get` or `upload`.

@@ -6,9 +6,16 @@
 mod capture;
 mod encode;
 mod encode_bonds;
+mod stats;
 mod upload;
 
 use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+pub use stats::BatchStats;
+use stats::Counters;
 
 use super::buffers::{grid, read_buffers, BufferPool};
 use super::kernels::Kernels;
@@ -76,6 +83,9 @@ pub struct GpuEpoch {
     timer: Option<Timer>,
     /// GPU time of the last batch's kernels (timestamp queries), when timing is on.
     pub last_kernel_time: Option<std::time::Duration>,
+    counters: Counters,
+    /// What the last batch cost (launches, bind groups, host and GPU time).
+    pub last_stats: BatchStats,
 }
 
 /// Timestamps at the start and the end of a batch's command buffer.
@@ -129,6 +139,8 @@ impl GpuEpoch {
             staging: None,
             timer: None,
             last_kernel_time: None,
+            counters: Counters::default(),
+            last_stats: BatchStats::default(),
         })
     }
 
@@ -208,20 +220,37 @@ impl GpuEpoch {
         while self.pools.len() < specs.len() {
             self.pools.push(BufferPool::default());
         }
+        let mut stats = BatchStats {
+            batches: 1,
+            epochs: specs.len() as u64,
+            ..BatchStats::default()
+        };
+        let start = Instant::now();
         let ctx = Arc::clone(&self.ctx);
         let mut spare = std::mem::take(&mut self.layouts);
+        spare.truncate(specs.len());
+        spare.resize_with(specs.len(), EpochLayout::default);
+        // Packing and uploads in parallel: each epoch has its own pool and layout.
         let mut jobs: Vec<Result<Job, GpuError>> = specs
-            .iter()
-            .zip(self.pools.iter_mut())
-            .map(|(&spec, pool)| Self::upload(&ctx, pool, spare.pop().unwrap_or_default(), spec))
+            .par_iter()
+            .zip(self.pools.par_iter_mut())
+            .zip(spare.into_par_iter())
+            .map(|((&spec, pool), lay)| Self::upload(&ctx, pool, lay, spec))
             .collect();
-        let mut outputs = match self
-            .execute(&mut jobs)
-            .and_then(|()| self.collect(specs, &jobs))
-        {
+        stats.pack = start.elapsed();
+        self.last_kernel_time = None;
+        let mut outputs = match self.execute(&mut jobs, &mut stats).and_then(|()| {
+            let start = Instant::now();
+            let out = self.collect(specs, &jobs);
+            stats.readback = start.elapsed();
+            out
+        }) {
             Ok(o) => o,
             Err(e) => specs.iter().map(|_| Err(e.clone())).collect(),
         };
+        (stats.dispatches, stats.bind_groups_made) = self.counters.take();
+        stats.kernel = self.last_kernel_time;
+        self.last_stats = stats;
         if let (Some(t), [Ok(job)]) = (capture, jobs.as_slice()) {
             if let Err(e) = self.capture(t, job) {
                 outputs[0] = Err(e);
@@ -234,8 +263,14 @@ impl GpuEpoch {
         outputs
     }
 
-    /// Encodes and submits every uploaded job.
-    fn execute(&mut self, jobs: &mut [Result<Job, GpuError>]) -> Result<(), GpuError> {
+    /// Encodes and submits every uploaded job: one compute pass with every epoch's kernels up to
+    /// the bonds EMA, the Yuma 3 copies, one pass with the rest; then waits for the GPU.
+    fn execute(
+        &mut self,
+        jobs: &mut [Result<Job, GpuError>],
+        stats: &mut BatchStats,
+    ) -> Result<(), GpuError> {
+        let start = Instant::now();
         let memory = self
             .ctx
             .device
@@ -251,14 +286,32 @@ impl GpuEpoch {
                 label: Some("epoch"),
             });
         self.stamp(&mut enc, 0);
-        for (job, pool) in jobs.iter().zip(&self.pools) {
-            if let Ok(job) = job {
-                self.encode_front(pool, &mut enc, job)?;
+        {
+            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("epoch kernels"),
+                timestamp_writes: None,
+            });
+            for (job, pool) in jobs.iter_mut().zip(&self.pools) {
+                if let Ok(job) = job {
+                    self.encode_front(pool, &mut pass, job)?;
+                    self.encode_back(pool, &mut pass, job)?;
+                }
             }
         }
-        for (job, pool) in jobs.iter_mut().zip(&self.pools) {
+        for (job, pool) in jobs.iter().zip(&self.pools) {
             if let Ok(job) = job {
-                self.encode_back(pool, &mut enc, job)?;
+                self.encode_copy(pool, &mut enc, job);
+            }
+        }
+        {
+            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("epoch kernels, end"),
+                timestamp_writes: None,
+            });
+            for (job, pool) in jobs.iter().zip(&self.pools) {
+                if let Ok(job) = job {
+                    self.encode_tail(pool, &mut pass, job)?;
+                }
             }
         }
         self.stamp(&mut enc, 1);
@@ -266,6 +319,13 @@ impl GpuEpoch {
             enc.resolve_query_set(&t.queries, 0..TIMESTAMPS, &t.resolve, 0);
         }
         self.ctx.queue.submit([enc.finish()]);
+        stats.encode = start.elapsed();
+        let start = Instant::now();
+        self.ctx
+            .device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| GpuError::Device(format!("waiting for the GPU: {e}")))?;
+        stats.gpu_wait = start.elapsed();
         if let Some(err) = pollster::block_on(scope.pop()) {
             return Err(GpuError::Device(format!("epoch kernels: {err}")));
         }
