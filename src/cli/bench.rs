@@ -49,6 +49,9 @@ pub struct BenchArgs {
     /// network-day; 255 on a software adapter, 64 with --quick there).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub gpu_batch: Option<u64>,
+    /// Only the GPU batch table (no per-size table).
+    #[arg(long)]
+    pub gpu_batches_only: bool,
 }
 
 /// One row group: a subnet size, or a batch of subnets of one size.
@@ -177,6 +180,9 @@ fn difference(reference: &[EpochResult], got: &[EpochResult]) -> Option<String> 
 }
 
 pub fn run(a: BenchArgs) -> Result<(), CliError> {
+    if a.gpu_batches_only {
+        return gpu_batch_table(&a);
+    }
     let mut engines: Vec<Box<dyn Engine>> = vec![Box::new(CpuEngine)];
     if a.backend != Backend::Cpu {
         let other = make_engine(a.backend)?;

@@ -14,6 +14,10 @@ pub struct BufferPool {
     buffers: HashMap<&'static str, wgpu::Buffer>,
     staging: Option<wgpu::Buffer>,
     groups: RefCell<HashMap<Vec<usize>, wgpu::BindGroup>>,
+    /// Uploads waiting to be written: their bytes back to back (each padded to 4 bytes), and
+    /// (buffer, offset in `staged`, length) of each.
+    staged: Vec<u8>,
+    pieces: Vec<(&'static str, u64, u64)>,
 }
 
 /// The smallest buffer size wgpu accepts for a binding (and a multiple of 16).
@@ -103,6 +107,37 @@ impl BufferPool {
         Ok(())
     }
 
+    /// Queues `data` for the start of buffer `name` (created or grown now); `write_staged`
+    /// writes every queued upload of a batch at once.
+    pub fn stage<T: bytemuck::Pod>(
+        &mut self,
+        ctx: &GpuContext,
+        name: &'static str,
+        data: &[T],
+    ) -> Result<(), GpuError> {
+        let bytes: &[u8] = bytemuck::cast_slice(data);
+        self.get(ctx, name, bytes.len() as u64)?;
+        if !bytes.is_empty() {
+            let at = self.staged.len();
+            self.staged.extend_from_slice(bytes);
+            self.staged.resize(at + bytes.len().div_ceil(4) * 4, 0);
+            self.pieces
+                .push((name, at as u64, (self.staged.len() - at) as u64));
+        }
+        Ok(())
+    }
+
+    /// Forgets the queued uploads (keeping the allocation).
+    pub fn clear_staged(&mut self) {
+        self.staged.clear();
+        self.pieces.clear();
+    }
+
+    /// Bytes queued by `stage`.
+    pub fn staged_len(&self) -> u64 {
+        self.staged.len() as u64
+    }
+
     /// Copies `(buffer, bytes)` pieces of this pool to the host, in one map.
     pub fn read(
         &mut self,
@@ -115,6 +150,65 @@ impl BufferPool {
             .collect();
         read_buffers(ctx, &mut self.staging, &pieces)
     }
+}
+
+/// Writes the uploads `stage` queued in `pools` with one staging buffer for all of them and one
+/// copy command per upload; `upload` is the reused source buffer. Past
+/// `max_bytes` in total, each pool's uploads are written on their own instead.
+pub fn write_staged(
+    ctx: &GpuContext,
+    upload: &mut Option<wgpu::Buffer>,
+    pools: &[BufferPool],
+    max_bytes: u64,
+) {
+    let total: u64 = pools.iter().map(BufferPool::staged_len).sum();
+    if total == 0 {
+        return;
+    }
+    if total > max_bytes.min(ctx.limits.max_buffer_size) {
+        for pool in pools {
+            for &(name, at, len) in &pool.pieces {
+                let bytes = &pool.staged[at as usize..(at + len) as usize];
+                ctx.queue.write_buffer(pool.buf(name), 0, bytes);
+            }
+        }
+        return;
+    }
+    if upload.as_ref().is_none_or(|b| b.size() < total) {
+        *upload = Some(ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("uploads"),
+            size: total.next_power_of_two().min(ctx.limits.max_buffer_size),
+            usage: wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        }));
+    }
+    let upload = upload.as_ref().expect("made above");
+    let size = wgpu::BufferSize::new(total).expect("total > 0");
+    {
+        let Some(mut view) = ctx.queue.write_buffer_with(upload, 0, size) else {
+            return;
+        };
+        // (wgpu's write-only views of unsized slices are not `Send`: one thread copies.)
+        let mut rest = view.slice(..);
+        for pool in pools {
+            let (mut mine, tail) = rest.split_at(pool.staged.len());
+            mine.copy_from_slice(&pool.staged);
+            rest = tail;
+        }
+    }
+    let mut enc = ctx
+        .device
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("uploads"),
+        });
+    let mut base = 0;
+    for pool in pools {
+        for &(name, at, len) in &pool.pieces {
+            enc.copy_buffer_to_buffer(upload, base + at, pool.buf(name), 0, len);
+        }
+        base += pool.staged_len();
+    }
+    ctx.queue.submit([enc.finish()]);
 }
 
 /// Copies `(buffer, bytes)` pieces to the host after the work submitted so far: one copy

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 pub use stats::BatchStats;
 use stats::Counters;
 
-use super::buffers::{grid, read_buffers, BufferPool};
+use super::buffers::{grid, read_buffers, write_staged, BufferPool};
 use super::kernels::Kernels;
 use super::layout::EpochLayout;
 use super::params::{EpochParams, MatView, NONE};
@@ -80,6 +80,8 @@ pub struct GpuEpoch {
     /// Host layouts of the last batch, kept for their allocations.
     layouts: Vec<EpochLayout>,
     staging: Option<wgpu::Buffer>,
+    /// The source of the batch's uploads (see `buffers::write_staged`).
+    upload: Option<wgpu::Buffer>,
     timer: Option<Timer>,
     /// GPU time of the last batch's kernels (timestamp queries), when timing is on.
     pub last_kernel_time: Option<std::time::Duration>,
@@ -95,6 +97,9 @@ struct Timer {
 }
 
 const TIMESTAMPS: u32 = 2;
+
+/// The most bytes a batch uploads through one staging buffer.
+const UPLOAD_BYTES: u64 = 1 << 30;
 
 /// One mechanism's epoch in flight.
 struct Job {
@@ -137,6 +142,7 @@ impl GpuEpoch {
             pools: Vec::new(),
             layouts: Vec::new(),
             staging: None,
+            upload: None,
             timer: None,
             last_kernel_time: None,
             counters: Counters::default(),
@@ -237,6 +243,12 @@ impl GpuEpoch {
             .zip(spare.into_par_iter())
             .map(|((&spec, pool), lay)| Self::upload(&ctx, pool, lay, spec))
             .collect();
+        write_staged(
+            &ctx,
+            &mut self.upload,
+            &self.pools[..specs.len()],
+            UPLOAD_BYTES,
+        );
         stats.pack = start.elapsed();
         self.last_kernel_time = None;
         let mut outputs = match self.execute(&mut jobs, &mut stats).and_then(|()| {

@@ -12,14 +12,15 @@ impl GpuEpoch {
         (s, m, rao): MechanismJob<'_>,
     ) -> Result<Job, GpuError> {
         let n = s.len();
+        pool.clear_staged();
         lay.repack(&m.weights, &m.bonds, n);
         if ctx.is_software() {
             software_limits(s, m, &lay)?;
         }
         let slots = lay.slot_rows.len();
         let p = EpochParams::new(s, rao, lay.weights.nnz(), lay.bonds.nnz(), slots);
-        pool.upload(ctx, "params", &[p])?;
-        pool.upload(
+        pool.stage(ctx, "params", &[p])?;
+        pool.stage(
             ctx,
             "view_csr",
             &[MatView {
@@ -27,7 +28,7 @@ impl GpuEpoch {
                 _pad: [0; 3],
             }],
         )?;
-        pool.upload(
+        pool.stage(
             ctx,
             "view_dense",
             &[MatView {
@@ -35,39 +36,39 @@ impl GpuEpoch {
                 _pad: [0; 3],
             }],
         )?;
-        pool.upload(ctx, "alpha_stake", &s.alpha_stake)?;
-        pool.upload(ctx, "tao_stake", &s.tao_stake)?;
-        pool.upload(ctx, "last_update", &m.last_update)?;
-        pool.upload(ctx, "registered", &s.block_at_registration)?;
+        pool.stage(ctx, "alpha_stake", &s.alpha_stake)?;
+        pool.stage(ctx, "tao_stake", &s.tao_stake)?;
+        pool.stage(ctx, "last_update", &m.last_update)?;
+        pool.stage(ctx, "registered", &s.block_at_registration)?;
         let commits: Vec<u64> = m
             .commit_block
             .iter()
             .map(|c| c.unwrap_or(u64::MAX))
             .collect();
-        pool.upload(ctx, "commit_block", &commits)?;
+        pool.stage(ctx, "commit_block", &commits)?;
         let old: Vec<u32> = old_permits(&s.validator_permit, s.owner_in_range())
             .iter()
             .map(|&b| u32::from(b))
             .collect();
-        pool.upload(ctx, "old_permit", &old)?;
+        pool.stage(ctx, "old_permit", &old)?;
         let w = &lay.weights;
-        pool.upload(ctx, "w_row_ptr", &w.row_ptr)?;
-        pool.upload(ctx, "w_col", &w.col)?;
-        pool.upload(ctx, "w_raw", &w.raw)?;
-        pool.upload(ctx, "w_row", &w.row)?;
-        pool.upload(ctx, "w_col_ptr", &w.col_ptr)?;
-        pool.upload(ctx, "w_col_idx", &w.col_idx)?;
-        pool.upload(ctx, "w_sorted", &w.sorted)?;
-        pool.upload(ctx, "w_distinct", &w.distinct)?;
+        pool.stage(ctx, "w_row_ptr", &w.row_ptr)?;
+        pool.stage(ctx, "w_col", &w.col)?;
+        pool.stage(ctx, "w_raw", &w.raw)?;
+        pool.stage(ctx, "w_row", &w.row)?;
+        pool.stage(ctx, "w_col_ptr", &w.col_ptr)?;
+        pool.stage(ctx, "w_col_idx", &w.col_idx)?;
+        pool.stage(ctx, "w_sorted", &w.sorted)?;
+        pool.stage(ctx, "w_distinct", &w.distinct)?;
         let b = &lay.bonds;
-        pool.upload(ctx, "b_row_ptr", &b.row_ptr)?;
-        pool.upload(ctx, "b_col", &b.col)?;
-        pool.upload(ctx, "b_raw", &b.raw)?;
-        pool.upload(ctx, "b_col_ptr", &b.col_ptr)?;
-        pool.upload(ctx, "b_col_idx", &b.col_idx)?;
-        pool.upload(ctx, "b_distinct", &b.distinct)?;
-        pool.upload(ctx, "slot_rows", &lay.slot_rows)?;
-        pool.upload(ctx, "row_slot", &lay.row_slot)?;
+        pool.stage(ctx, "b_row_ptr", &b.row_ptr)?;
+        pool.stage(ctx, "b_col", &b.col)?;
+        pool.stage(ctx, "b_raw", &b.raw)?;
+        pool.stage(ctx, "b_col_ptr", &b.col_ptr)?;
+        pool.stage(ctx, "b_col_idx", &b.col_idx)?;
+        pool.stage(ctx, "b_distinct", &b.distinct)?;
+        pool.stage(ctx, "slot_rows", &lay.slot_rows)?;
+        pool.stage(ctx, "row_slot", &lay.row_slot)?;
         let (n8, n4, nw, nb, dense) = (
             8 * n as u64,
             4 * n as u64,
