@@ -252,14 +252,16 @@ impl GpuEpoch {
             &consensus_binds,
             Launch::Groups(nu),
         )?;
-        self.dispatch(
-            pool,
-            e,
-            "consensus",
-            "weighted_median_wide",
-            &consensus_binds,
-            Launch::Items(nu),
-        )?;
+        if job.wide_median {
+            self.dispatch(
+                pool,
+                e,
+                "consensus",
+                "weighted_median_wide",
+                &consensus_binds,
+                Launch::Items(nu),
+            )?;
+        }
         let incentive_binds = [
             (0, "params"),
             (1, "w_val"),

@@ -198,30 +198,33 @@ impl GpuEpoch {
                 (18, "b_distinct"),
                 (19, "merged_w"),
             ];
-            self.dispatch(
-                pool,
-                e,
-                "liquid_alpha",
-                "liquid_merge",
-                &binds,
-                Launch::Items64(slots),
-            )?;
-            self.dispatch(
-                pool,
-                e,
-                "liquid_alpha",
-                "liquid_alpha",
-                &binds,
-                Launch::Groups(slots),
-            )?;
-            self.dispatch(
-                pool,
-                e,
-                "liquid_alpha",
-                "ema_liquid",
-                &binds,
-                Launch::Groups(slots),
-            )?;
+            // Without liquid alpha enabled its kernels would do nothing: not launched.
+            if p.flags & FLAG_LIQUID != 0 {
+                self.dispatch(
+                    pool,
+                    e,
+                    "liquid_alpha",
+                    "liquid_merge",
+                    &binds,
+                    Launch::Items64(slots),
+                )?;
+                self.dispatch(
+                    pool,
+                    e,
+                    "liquid_alpha",
+                    "liquid_alpha",
+                    &binds,
+                    Launch::Groups(slots),
+                )?;
+                self.dispatch(
+                    pool,
+                    e,
+                    "liquid_alpha",
+                    "ema_liquid",
+                    &binds,
+                    Launch::Groups(slots),
+                )?;
+            }
             self.dispatch(
                 pool,
                 e,

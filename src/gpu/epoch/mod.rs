@@ -20,7 +20,7 @@ use stats::Counters;
 use super::buffers::{grid, read_buffers, write_staged, BufferPool};
 use super::kernels::Kernels;
 use super::layout::EpochLayout;
-use super::params::{EpochParams, MatView, NONE};
+use super::params::{EpochParams, MatView, FLAG_LIQUID, NONE};
 use super::{GpuContext, GpuError};
 use crate::epoch::permits::old_permits;
 use crate::epoch::trace::Trace;
@@ -98,6 +98,10 @@ struct Timer {
 
 const TIMESTAMPS: u32 = 2;
 
+/// Validators whose column values fit in the consensus kernel's workgroup memory
+/// (`SHARED_VALIDATORS` in shaders/consensus.wgsl).
+const SHARED_VALIDATORS: usize = 1024;
+
 /// The most bytes a batch uploads through one staging buffer.
 const UPLOAD_BYTES: u64 = 1 << 30;
 
@@ -106,6 +110,9 @@ struct Job {
     lay: EpochLayout,
     params: EpochParams,
     yuma3: bool,
+    /// More validators than the consensus kernel's workgroup memory holds may be found (else
+    /// `weighted_median_wide` would do nothing, and is not launched).
+    wide_median: bool,
     wb: Matrix,
     ema: Matrix,
 }
@@ -473,5 +480,22 @@ fn build_output(s: &Snapshot, parts: &[Vec<u8>], packed: &[Vec<u8>]) -> EpochOut
             dividends: i64s(5),
             ema_bonds,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shared_validators_matches_the_consensus_kernel() {
+        let consensus = super::super::kernels::STAGES
+            .iter()
+            .find(|(name, _)| *name == "consensus")
+            .expect("consensus stage")
+            .1;
+        let line = format!(
+            "const SHARED_VALIDATORS: u32 = {}u;",
+            super::SHARED_VALIDATORS
+        );
+        assert!(consensus.contains(&line), "consensus.wgsl lacks `{line}`");
     }
 }

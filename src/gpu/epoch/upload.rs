@@ -14,8 +14,9 @@ impl GpuEpoch {
         let n = s.len();
         pool.clear_staged();
         lay.repack(&m.weights, &m.bonds, n);
+        let validators = validator_bound(s, m);
         if ctx.is_software() {
-            software_limits(s, m, &lay)?;
+            software_limits(s, validators, &lay)?;
         }
         let slots = lay.slot_rows.len();
         let p = EpochParams::new(s, rao, lay.weights.nnz(), lay.bonds.nnz(), slots);
@@ -130,6 +131,7 @@ impl GpuEpoch {
             lay,
             params: p,
             yuma3: h.yuma3_enabled,
+            wide_median: validators > SHARED_VALIDATORS,
             wb: Matrix {
                 val: "w_val",
                 live: "w_live",
@@ -144,20 +146,26 @@ impl GpuEpoch {
     }
 }
 
+/// Validators the consensus stage can see at most: uids with an old permit, active, and some
+/// stake (those with active stake > 0 are among them).
+fn validator_bound(s: &Snapshot, m: &MechanismInput) -> usize {
+    let h = &s.hyperparams;
+    let old = old_permits(&s.validator_permit, s.owner_in_range());
+    let inactive = crate::epoch::stake::inactive(&m.last_update, h.activity_cutoff, s.block);
+    (0..s.len())
+        .filter(|&i| old[i] && !inactive[i] && (s.alpha_stake[i] > 0 || s.tao_stake[i] > 0))
+        .count()
+}
+
 /// Mesa's software adapter (llvmpipe) ends any shader invocation after 65,535 loop iterations in
 /// total, silently. Two kernels can loop that long in one invocation: the weighted median with
 /// more validators than fit in workgroup memory (one invocation walks a whole column per round),
 /// and the liquid-alpha merge of a very long row. Such epochs are refused there, never computed
 /// wrong; a hardware GPU has no such limit.
-fn software_limits(s: &Snapshot, m: &MechanismInput, lay: &EpochLayout) -> Result<(), GpuError> {
-    const MAX_VALIDATORS: usize = 1024;
+fn software_limits(s: &Snapshot, validators: usize, lay: &EpochLayout) -> Result<(), GpuError> {
+    const MAX_VALIDATORS: usize = SHARED_VALIDATORS;
     const MAX_ROW: u32 = 30_000;
     let h = &s.hyperparams;
-    let old = old_permits(&s.validator_permit, s.owner_in_range());
-    let inactive = crate::epoch::stake::inactive(&m.last_update, h.activity_cutoff, s.block);
-    let validators = (0..s.len())
-        .filter(|&i| old[i] && !inactive[i] && (s.alpha_stake[i] > 0 || s.tao_stake[i] > 0))
-        .count();
     if validators > MAX_VALIDATORS {
         return Err(GpuError::TooLarge(format!(
             "{validators} active validators: past {MAX_VALIDATORS} the consensus kernel loops longer per \
