@@ -71,7 +71,7 @@ lists=/tmp/gpu-run-apt-amd64
 mkdir -p "$lists/partial"
 apt_opts=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 "-oDir::State::Lists=$lists")
 apt-get "${apt_opts[@]}" update >/dev/null
-(cd "$dir/debs" && apt-get "${apt_opts[@]}" download libvulkan1 >/dev/null)
+(cd "$dir/debs" && apt-get "${apt_opts[@]}" -oAPT::Sandbox::User=root download libvulkan1 >/dev/null)
 
 cat >"$dir/run.sh" <<'EOF'
 #!/usr/bin/env bash
@@ -84,8 +84,10 @@ start=$SECONDS
 budget=${YUMA_GPU_RUN_BUDGET:-290}
 exec > >(tee "$report") 2>&1
 
-# The Vulkan loader, unpacked here; the NVIDIA driver's own files stay where the machine has them.
-if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1 '; then
+# The Vulkan loader, unpacked here when the machine has none (YUMA_GPU_RUN_UNPACK=1: always);
+# the NVIDIA driver's own files stay where the machine has them.
+if [ -n "${YUMA_GPU_RUN_UNPACK:-}" ] || ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1 '; then
+    echo "(Vulkan loader: unpacked from $(ls "$here"/debs))"
     for f in "$here"/debs/*.deb; do dpkg -x "$f" "$here/sysroot"; done
     export LD_LIBRARY_PATH="$here/sysroot/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
