@@ -35,7 +35,7 @@ fn subnets(k: usize) -> Result<Vec<Snapshot>, CliError> {
     (0..k)
         .map(|i| {
             let seed = 1 + i as u64;
-            let mode = if seed % 2 == 0 {
+            let mode = if seed.is_multiple_of(2) {
                 Mode::Yuma3
             } else {
                 Mode::Yuma2
