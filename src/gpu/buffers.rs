@@ -79,32 +79,9 @@ impl BufferPool {
         Ok((g, true))
     }
 
-    /// A buffer already made by `get` or `upload`.
+    /// A buffer already made by `get` or `stage`.
     pub fn buf(&self, name: &'static str) -> &wgpu::Buffer {
         &self.buffers[name]
-    }
-
-    /// Writes `data` at the start of buffer `name` (created or grown as needed).
-    pub fn upload<T: bytemuck::Pod>(
-        &mut self,
-        ctx: &GpuContext,
-        name: &'static str,
-        data: &[T],
-    ) -> Result<(), GpuError> {
-        let bytes: &[u8] = bytemuck::cast_slice(data);
-        self.get(ctx, name, bytes.len() as u64)?;
-        if !bytes.is_empty() {
-            let len = bytes.len().div_ceil(4) * 4;
-            if len == bytes.len() {
-                ctx.queue.write_buffer(&self.buffers[name], 0, bytes);
-            } else {
-                let mut padded_bytes = bytes.to_vec();
-                padded_bytes.resize(len, 0);
-                ctx.queue
-                    .write_buffer(&self.buffers[name], 0, &padded_bytes);
-            }
-        }
-        Ok(())
     }
 
     /// Queues `data` for the start of buffer `name` (created or grown now); `write_staged`

@@ -306,10 +306,7 @@ impl GpuEpoch {
             });
         self.stamp(&mut enc, 0);
         {
-            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("epoch kernels"),
-                timestamp_writes: None,
-            });
+            let mut pass = compute_pass(&mut enc, "epoch kernels");
             for (job, pool) in jobs.iter_mut().zip(&self.pools) {
                 if let Ok(job) = job {
                     self.encode_front(pool, &mut pass, job)?;
@@ -323,10 +320,7 @@ impl GpuEpoch {
             }
         }
         {
-            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("epoch kernels, end"),
-                timestamp_writes: None,
-            });
+            let mut pass = compute_pass(&mut enc, "epoch kernels, end");
             for (job, pool) in jobs.iter().zip(&self.pools) {
                 if let Ok(job) = job {
                     self.encode_tail(pool, &mut pass, job)?;
@@ -424,6 +418,14 @@ impl GpuEpoch {
         }
         Ok(out)
     }
+}
+
+/// A compute pass without timestamps.
+fn compute_pass<'e>(enc: &'e mut wgpu::CommandEncoder, label: &str) -> wgpu::ComputePass<'e> {
+    enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+        label: Some(label),
+        timestamp_writes: None,
+    })
 }
 
 /// The `EpochOutput` of one job from its readback (`parts` in `RESULTS` order, then the row

@@ -52,24 +52,27 @@ impl GpuEpoch {
             .map(|&b| u32::from(b))
             .collect();
         pool.stage(ctx, "old_permit", &old)?;
-        let w = &lay.weights;
-        pool.stage(ctx, "w_row_ptr", &w.row_ptr)?;
-        pool.stage(ctx, "w_col", &w.col)?;
-        pool.stage(ctx, "w_raw", &w.raw)?;
-        pool.stage(ctx, "w_row", &w.row)?;
-        pool.stage(ctx, "w_col_ptr", &w.col_ptr)?;
-        pool.stage(ctx, "w_col_idx", &w.col_idx)?;
-        pool.stage(ctx, "w_sorted", &w.sorted)?;
-        pool.stage(ctx, "w_distinct", &w.distinct)?;
-        let b = &lay.bonds;
-        pool.stage(ctx, "b_row_ptr", &b.row_ptr)?;
-        pool.stage(ctx, "b_col", &b.col)?;
-        pool.stage(ctx, "b_raw", &b.raw)?;
-        pool.stage(ctx, "b_col_ptr", &b.col_ptr)?;
-        pool.stage(ctx, "b_col_idx", &b.col_idx)?;
-        pool.stage(ctx, "b_distinct", &b.distinct)?;
-        pool.stage(ctx, "slot_rows", &lay.slot_rows)?;
-        pool.stage(ctx, "row_slot", &lay.row_slot)?;
+        let (w, b) = (&lay.weights, &lay.bonds);
+        for (name, data) in [
+            ("w_row_ptr", &w.row_ptr),
+            ("w_col", &w.col),
+            ("w_raw", &w.raw),
+            ("w_row", &w.row),
+            ("w_col_ptr", &w.col_ptr),
+            ("w_col_idx", &w.col_idx),
+            ("w_sorted", &w.sorted),
+            ("w_distinct", &w.distinct),
+            ("b_row_ptr", &b.row_ptr),
+            ("b_col", &b.col),
+            ("b_raw", &b.raw),
+            ("b_col_ptr", &b.col_ptr),
+            ("b_col_idx", &b.col_idx),
+            ("b_distinct", &b.distinct),
+            ("slot_rows", &lay.slot_rows),
+            ("row_slot", &lay.row_slot),
+        ] {
+            pool.stage(ctx, name, data)?;
+        }
         let (n8, n4, nw, nb, dense) = (
             8 * n as u64,
             4 * n as u64,
