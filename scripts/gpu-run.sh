@@ -82,7 +82,8 @@ report="${1:-${OUT:+$OUT/gpu-report.txt}}"
 report="${report:-$here/report.txt}"
 start=$SECONDS
 budget=${YUMA_GPU_RUN_BUDGET:-290}
-exec > >(tee "$report") 2>&1
+
+main() {
 
 # The Vulkan loader, unpacked here when the machine has none (YUMA_GPU_RUN_UNPACK=1: always);
 # the NVIDIA driver's own files stay where the machine has them.
@@ -137,7 +138,11 @@ else
     fi
 fi
 echo "== done in $((SECONDS - start)) s; tests $([ $failed = 0 ] && echo passed || echo FAILED); report: $report"
-exit $failed
+return $failed
+}
+
+main 2>&1 | tee "$report"
+exit "${PIPESTATUS[0]}"
 EOF
 chmod +x "$dir/run.sh"
 
