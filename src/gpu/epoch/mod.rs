@@ -228,8 +228,10 @@ impl GpuEpoch {
         specs: &[MechanismJob<'_>],
         capture: Option<&mut Trace>,
     ) -> Vec<Result<EpochOutput, GpuError>> {
-        // One pool per epoch of the batch; pools beyond this batch's size are let go.
-        self.pools.truncate(specs.len().max(1));
+        // One pool per epoch of the batch. Pools beyond this batch's size are kept: an engine
+        // call splits a long list into groups of unequal sizes, and a pool let go between them
+        // would have its buffers and bind groups made again for the next group (the memory held
+        // is the largest group's, which the engine needs anyway).
         while self.pools.len() < specs.len() {
             self.pools.push(BufferPool::default());
         }
