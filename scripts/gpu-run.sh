@@ -5,7 +5,7 @@
 #
 # builds the release `yuma` and the test executables (`cargo test --release --no-run`), and lays
 # out DIR (at most 64 MiB, git-ignored) with:
-#   bin/yuma, bin/<test>   the binary and the GPU test executables (gpu_*, shaders), stripped
+#   bin/yuma, bin/<test>   the binary and the GPU test executables (gpu_*, *_gpu, shaders), stripped
 #   goldens/               a copy of the golden cases ($YUMA_GOLDENS, else ../shared/goldens)
 #   debs/                  the Vulkan loader package (libvulkan1, amd64)
 #   run.sh                 the one command to run on the GPU machine
@@ -43,7 +43,7 @@ cargo test --release --locked --no-run --message-format=json >"$tests_json"
 rm -rf "$dir"
 mkdir -p "$dir/bin" "$dir/debs" "$dir/goldens"
 cp target/release/yuma "$dir/bin/yuma"
-# The GPU test executables: the test targets named gpu_* and shaders.
+# The GPU test executables: the test targets named gpu_*, *_gpu and shaders.
 python3 - "$tests_json" "$dir/bin" <<'EOF'
 import json, shutil, sys
 src, out = sys.argv[1], sys.argv[2]
@@ -56,9 +56,10 @@ for line in open(src):
     if m.get("reason") != "compiler-artifact" or not m.get("executable"):
         continue
     t = m["target"]
-    if "test" in t["kind"] and (t["name"].startswith("gpu_") or t["name"] == "shaders"):
-        shutil.copy(m["executable"], f"{out}/{t['name']}")
-        found.append(t["name"])
+    name = t["name"]
+    if "test" in t["kind"] and (name.startswith("gpu_") or name.endswith("_gpu") or name == "shaders"):
+        shutil.copy(m["executable"], f"{out}/{name}")
+        found.append(name)
 if not found:
     sys.exit("gpu-run: no GPU test executable was built")
 print("gpu-run: test executables:", " ".join(sorted(found)))

@@ -14,16 +14,25 @@ pub trait Compact {
     }
 }
 
-macro_rules! compact_display {
+/// Integers in decimal through `itoa` (no formatter, no allocation).
+macro_rules! compact_integer {
     ($($t:ty),*) => {$(
         impl Compact for $t {
+            #[inline]
             fn write_compact(&self, out: &mut String) {
-                let _ = write!(out, "{self}");
+                out.push_str(itoa::Buffer::new().format(*self));
             }
         }
     )*};
 }
-compact_display!(u16, u32, u64, i64, bool, usize);
+compact_integer!(u16, u32, u64, i64, usize);
+
+impl Compact for bool {
+    #[inline]
+    fn write_compact(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
 
 impl Compact for str {
     fn write_compact(&self, out: &mut String) {
@@ -52,13 +61,17 @@ impl Compact for String {
 /// Wide integers (I64F64 / U64F64 raw bits) are written as decimal strings.
 impl Compact for i128 {
     fn write_compact(&self, out: &mut String) {
-        let _ = write!(out, "\"{self}\"");
+        out.push('"');
+        out.push_str(itoa::Buffer::new().format(*self));
+        out.push('"');
     }
 }
 
 impl Compact for u128 {
     fn write_compact(&self, out: &mut String) {
-        let _ = write!(out, "\"{self}\"");
+        out.push('"');
+        out.push_str(itoa::Buffer::new().format(*self));
+        out.push('"');
     }
 }
 
@@ -120,6 +133,18 @@ impl ObjectWriter {
         }
     }
 
+    /// An object appended to `out` (which keeps its capacity): pretty `indent` spaces deep, or
+    /// compact for `None`. [`ObjectWriter::finish`] gives `out` back with the object written.
+    pub fn append_to(mut out: String, indent: Option<usize>) -> Self {
+        out.push('{');
+        ObjectWriter {
+            out,
+            indent: indent.unwrap_or(0),
+            pretty: indent.is_some(),
+            first: true,
+        }
+    }
+
     /// An object on one line without spaces.
     pub fn compact() -> Self {
         ObjectWriter {
@@ -157,6 +182,14 @@ impl ObjectWriter {
     pub fn raw(&mut self, key: &str, json: &str) -> &mut Self {
         self.key(key);
         self.out.push_str(json);
+        self
+    }
+
+    /// Adds a field whose value `write` appends to the document text it is handed (and hands
+    /// back): nested objects and lists written in place, without an intermediate string.
+    pub fn value_with(&mut self, key: &str, write: impl FnOnce(String) -> String) -> &mut Self {
+        self.key(key);
+        self.out = write(std::mem::take(&mut self.out));
         self
     }
 

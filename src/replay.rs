@@ -13,6 +13,8 @@
 //! `tempo + 1`. In the second form `last_update` is repeated too, so a validator goes inactive
 //! once `block > last_update + activity_cutoff`.
 
+use std::path::{Path, PathBuf};
+
 use crate::output::EpochResult;
 use crate::snapshot::Snapshot;
 
@@ -87,6 +89,25 @@ pub fn next_snapshot(
 pub fn epoch_name(k: usize, count: usize) -> String {
     let width = count.saturating_sub(1).to_string().len().max(2);
     format!("epoch_{k:0width$}")
+}
+
+/// The epoch folders of a sequence: the subfolders of `dir` holding a snapshot.json, as
+/// (name, path) in natural order (`epoch_2` before `epoch_10`).
+pub fn sequence_folders(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut folders = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.join("snapshot.json").is_file() {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            folders.push((name, path));
+        }
+    }
+    folders.sort_by(|x, y| natural_cmp(&x.0, &y.0));
+    Ok(folders)
 }
 
 /// Orders folder names naturally: digit runs compare as numbers (`epoch_2` < `epoch_10`),

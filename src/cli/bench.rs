@@ -1,10 +1,11 @@
 //! `yuma bench`: epoch timings over generated subnets, one column per engine.
 
+mod gpu_batches;
+mod process;
+
 use std::time::{Duration, Instant};
 
 use clap::Args;
-
-mod gpu_batches;
 
 use super::backend::{make_engine, Backend};
 use super::CliError;
@@ -29,6 +30,11 @@ use yuma::snapshot::Snapshot;
 ///   already in memory — JSON reading and writing are not timed. The first engine is the exact
 ///   CPU engine; another engine (the GPU) also gets a speedup column (cpu time ÷ its time), and
 ///   its results are compared with the CPU's bit for bit (a difference prints MISMATCH).
+///
+/// Then two file-in, file-out tables: reading + validating a snapshot and writing its epoch.json
+/// (MB/s on one thread, n = 4,096), and whole `yuma epoch --backend cpu FILE -o OUT` processes
+/// on issue 10's inputs (a 4,096-uid golden and `yuma gen` subnets) with `RAYON_NUM_THREADS=1`
+/// and with every core, next to the chain's own whole-process time on the same file.
 ///
 /// Snapshots come from `yuma gen` with fixed seeds. Each cell is the median of up to 15 runs
 /// after one warm-up, within a few seconds per cell. --quick: n = 256 and 1,024 and the batch of
@@ -216,6 +222,9 @@ pub fn run(a: BenchArgs) -> Result<(), CliError> {
         }
     }
     table.print();
+    say!();
+    process::io_table(policy)?;
+    process::process_table(policy)?;
     gpu_batch_table(&a)
 }
 

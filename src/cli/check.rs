@@ -28,6 +28,9 @@ pub struct CheckArgs {
     /// Which engine(s) to check: `both` runs every case on the CPU reference and on the GPU.
     #[arg(long, value_enum, default_value = "auto")]
     pub backend: CheckBackend,
+    /// Check only share I of N of the cases (positions ≡ I mod N of the sorted list).
+    #[arg(long, value_name = "I/N", value_parser = yuma::jobs::Shard::parse)]
+    pub shard: Option<yuma::jobs::Shard>,
 }
 
 /// Engines `yuma check` runs.
@@ -79,6 +82,9 @@ pub fn run(a: CheckArgs) -> Result<(), CliError> {
     let mut cases = Vec::new();
     for root in &a.cases {
         cases.extend(find_snapshots(root)?);
+    }
+    if let Some(shard) = a.shard {
+        cases = shard.take(cases);
     }
     if cases.is_empty() {
         let paths: Vec<String> = a.cases.iter().map(|p| p.display().to_string()).collect();

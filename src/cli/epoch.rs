@@ -8,7 +8,9 @@ use super::backend::{make_engine, Backend};
 use super::{write_out, CliError};
 use yuma::compare::compare;
 use yuma::epoch::trace::{trace_json, Trace};
+use yuma::jobs::write_atomic;
 use yuma::output::{result_json, write_csv, CsvColumns, EpochResult};
+use yuma::recorded::{recorded_from_epoch, recorded_json};
 use yuma::snapshot::read_snapshot;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -46,6 +48,10 @@ pub struct EpochArgs {
     /// Which engine computes the epoch (`--trace` always uses the CPU reference).
     #[arg(long, value_enum, default_value = "auto")]
     pub backend: Backend,
+    /// Also write the recorded cut of the computed epoch (yuma-recorded/1: exactly the values the
+    /// chain stores after an epoch, the input of `yuma validate`) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub recorded: Option<PathBuf>,
     /// Also compute the epoch on the CPU reference and fail, naming stage/field/uid, on any
     /// difference.
     #[arg(long)]
@@ -101,6 +107,9 @@ pub fn run(a: EpochArgs) -> Result<(), CliError> {
                 diffs.len()
             )));
         }
+    }
+    if let Some(path) = &a.recorded {
+        write_atomic(path, &recorded_json(&recorded_from_epoch(&result))).map_err(CliError::new)?;
     }
     let text = match (&result, a.mechanism) {
         (EpochResult::Multi(multi), Some(m)) => {

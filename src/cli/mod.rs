@@ -15,10 +15,17 @@ mod backend;
 mod batch;
 mod bench;
 mod check;
+mod emission;
 mod epoch;
+mod explain;
 mod gen;
 mod info;
+mod metrics;
+mod progress;
 mod replay;
+mod scenario;
+mod sweep;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -42,6 +49,14 @@ impl CliError {
         CliError {
             message: message.into(),
             code: 1,
+        }
+    }
+
+    /// A failure with a chosen exit status (`yuma validate`: 1 = mismatch, 2 = error).
+    pub fn with_code(message: impl Into<String>, code: i32) -> Self {
+        CliError {
+            message: message.into(),
+            code,
         }
     }
 
@@ -84,6 +99,12 @@ enum Command {
     Replay(replay::ReplayArgs),
     Batch(batch::BatchArgs),
     Bench(bench::BenchArgs),
+    Scenario(scenario::ScenarioArgs),
+    Metrics(metrics::MetricsArgs),
+    Emission(emission::EmissionArgs),
+    Sweep(sweep::SweepArgs),
+    Validate(validate::ValidateArgs),
+    Explain(explain::ExplainArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -97,6 +118,12 @@ pub fn run() -> Result<(), CliError> {
         Command::Replay(a) => replay::run(a),
         Command::Batch(a) => batch::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Scenario(a) => scenario::run(a),
+        Command::Metrics(a) => metrics::run(a),
+        Command::Emission(a) => emission::run(a),
+        Command::Sweep(a) => sweep::run(a),
+        Command::Validate(a) => validate::run(a),
+        Command::Explain(a) => explain::run(a),
     }
 }
 

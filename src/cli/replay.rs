@@ -5,13 +5,16 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::backend::{make_engine, Backend};
-use super::batch::write_atomic;
 use super::CliError;
 use yuma::compare::compare;
 use yuma::engine::Engine;
+use yuma::jobs::write_atomic;
+use yuma::json::Compact;
 use yuma::output::{read_epoch, result_json, EpochResult};
-use yuma::replay::{carry_into, epoch_name, natural_cmp, next_snapshot};
+use yuma::recorded::read_recorded;
+use yuma::replay::{carry_into, epoch_name, next_snapshot, sequence_folders};
 use yuma::snapshot::{read_snapshot, write_snapshot, Snapshot};
+use yuma::validate::validate;
 
 /// Run consecutive epochs, chaining bonds, permits and the last step block.
 ///
@@ -31,7 +34,9 @@ use yuma::snapshot::{read_snapshot, write_snapshot, Snapshot};
 /// K−1 zero-padded to max(2, digits of K−1) (epoch_000 … epoch_100 for K = 101).
 ///
 /// `--check` compares every computed epoch with the epoch.json beside its snapshot (bit for
-/// bit), prints pass/FAIL per epoch with the first differences, then `N passed, M failed`, and
+/// bit) or, in a folder that holds recorded.json instead (a history fetched from a node), with
+/// what the chain recorded, by the rules of `yuma validate`. It prints pass/FAIL per epoch with
+/// the first differences, names the first epoch that diverges, then `N passed, M failed`, and
 /// exits non-zero when any epoch fails; with --check, -o is optional.
 #[derive(Args)]
 pub struct ReplayArgs {
@@ -44,7 +49,8 @@ pub struct ReplayArgs {
     /// Folder to write OUTDIR/<epoch>/epoch.json into (created if missing).
     #[arg(short, long, value_name = "OUTDIR")]
     pub output: Option<PathBuf>,
-    /// Compare each epoch with the epoch.json beside its snapshot (sequence folders only).
+    /// Compare each epoch with the epoch.json (or recorded.json) beside its snapshot (sequence
+    /// folders only).
     #[arg(long)]
     pub check: bool,
     /// How many differences to print for a failing epoch.
@@ -57,6 +63,10 @@ pub struct ReplayArgs {
     /// Which engine computes the epochs.
     #[arg(long, value_enum, default_value = "auto")]
     pub backend: Backend,
+    /// Also write the metrics of the written epochs (JSON, or CSV when FILE ends in .csv;
+    /// needs -o).
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
 }
 
 pub fn run(a: ReplayArgs) -> Result<(), CliError> {
@@ -69,6 +79,15 @@ pub fn run(a: ReplayArgs) -> Result<(), CliError> {
     match a.epochs {
         Some(k) => forward(&a, engine.as_mut(), k as usize),
         None => sequence(&a, engine.as_mut()),
+    }?;
+    metrics_after(&a)
+}
+
+/// `--metrics FILE`: the metrics of the epochs written to OUTDIR.
+fn metrics_after(a: &ReplayArgs) -> Result<(), CliError> {
+    match &a.metrics {
+        Some(file) => super::metrics::metrics_of_output(a.output.as_deref(), file),
+        None => Ok(()),
     }
 }
 
@@ -130,27 +149,6 @@ and epoch.json); --epochs has nothing to compare with",
     Ok(())
 }
 
-/// The epoch folders of a sequence: subfolders holding snapshot.json, in natural order.
-fn epoch_folders(dir: &Path) -> Result<Vec<(String, PathBuf)>, CliError> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?;
-    let mut folders = Vec::new();
-    for entry in entries {
-        let path = entry
-            .map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?
-            .path();
-        if path.join("snapshot.json").is_file() {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            folders.push((name, path));
-        }
-    }
-    folders.sort_by(|x, y| natural_cmp(&x.0, &y.0));
-    Ok(folders)
-}
-
 /// A sequence folder, each epoch chained to the one yuma computed before it.
 fn sequence(a: &ReplayArgs, engine: &mut dyn Engine) -> Result<(), CliError> {
     if !a.input.is_dir() {
@@ -169,7 +167,7 @@ results --check compares with (choose another OUTDIR)",
             )));
         }
     }
-    let folders = epoch_folders(&a.input)?;
+    let folders = sequence_folders(&a.input).map_err(CliError::new)?;
     if folders.is_empty() {
         let hint = if a.input.join("snapshot.json").is_file() {
             format!(
@@ -186,6 +184,7 @@ results --check compares with (choose another OUTDIR)",
     }
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut previous: Option<EpochResult> = None;
+    let mut first_failure: Option<String> = None;
     for (name, dir) in &folders {
         let file = dir.join("snapshot.json");
         let mut snapshot = read_snapshot(&file)?;
@@ -197,8 +196,10 @@ results --check compares with (choose another OUTDIR)",
         // Compare before writing, so that an OUTDIR overlapping the sequence cannot replace an
         // expected file with the result it is compared with.
         if a.check {
-            let expected_file = dir.join("epoch.json");
-            let verdict = read_epoch(&expected_file).map(|expected| compare(&expected, &result));
+            let verdict = check_epoch(dir, &result);
+            if !matches!(verdict, Ok(ref d) if d.is_empty()) && first_failure.is_none() {
+                first_failure = Some(name.clone());
+            }
             match verdict {
                 Ok(diffs) if diffs.is_empty() => {
                     passed += 1;
@@ -224,6 +225,9 @@ results --check compares with (choose another OUTDIR)",
         eprintln!("{} epochs written to {}", folders.len(), out.display());
     }
     if a.check {
+        if let Some(name) = &first_failure {
+            say!("first divergence: {name} (the epochs before it follow from the first state)");
+        }
         say!("{passed} passed, {failed} failed");
         if failed > 0 {
             return Err(CliError::failed(format!(
@@ -233,4 +237,42 @@ results --check compares with (choose another OUTDIR)",
         }
     }
     Ok(())
+}
+
+/// The differences between `result` and what the epoch folder `dir` expects: its epoch.json
+/// (every field, bit for bit) or, without one, its recorded.json (the `yuma validate` rules).
+fn check_epoch(dir: &Path, result: &EpochResult) -> Result<Vec<String>, String> {
+    let expected_file = dir.join("epoch.json");
+    if expected_file.is_file() || !dir.join("recorded.json").is_file() {
+        return read_epoch(&expected_file)
+            .map(|expected| {
+                compare(&expected, result)
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect()
+            })
+            .map_err(|e| e.to_string());
+    }
+    let recorded_file = dir.join("recorded.json");
+    let recorded = read_recorded(&recorded_file).map_err(|e| e.to_string())?;
+    let report =
+        validate(result, &recorded).map_err(|e| format!("{}: {e}", recorded_file.display()))?;
+    Ok(report
+        .mismatches
+        .iter()
+        .map(|m| {
+            let mech = m
+                .mechanism
+                .map(|m| format!(" mechanism {m}"))
+                .unwrap_or_default();
+            let target = m.target.map(|j| format!(" → {j}")).unwrap_or_default();
+            format!(
+                "recorded {} uid {}{mech}{target}: chain {} yuma {}",
+                m.field,
+                m.uid,
+                m.chain.compact(),
+                m.yuma.compact()
+            )
+        })
+        .collect())
 }

@@ -5,6 +5,9 @@ use rayon::prelude::*;
 
 use crate::fixed::{normalize, wrapping_sum, SparseRow, I32F32, ZERO};
 
+/// Fewest columns one parallel task takes (see `bonds::MIN_ROWS_PER_TASK`).
+const MIN_COLUMNS_PER_TASK: usize = 256;
+
 /// `kappa / 65535` as I32F32 (safe division).
 pub fn kappa_fraction(kappa: u16) -> I32F32 {
     crate::fixed::u16_proportion(kappa)
@@ -33,24 +36,73 @@ pub fn weighted_median_cols(
     kappa: I32F32,
 ) -> Vec<I32F32> {
     let (stakes, minority, total) = median_stakes(active_stake, kappa);
-    let mut columns: Vec<Vec<I32F32>> = vec![vec![ZERO; stakes.len()]; n];
-    let mut k = 0usize;
-    for (&s, row) in active_stake.iter().zip(w) {
-        if s > ZERO {
-            for &(j, v) in row {
-                if let Some(col) = columns.get_mut(usize::from(j)) {
-                    col[k] = v;
-                }
+    let k = stakes.len();
+    if k == 0 {
+        // No validator: every column's median is 0.
+        return vec![ZERO; n];
+    }
+    // The validators' entries gathered by column (validator index, value), each column in row
+    // order and within a row in storage order: writing them in that order into a dense column
+    // reproduces "the last duplicate wins".
+    let validator_rows = || {
+        active_stake
+            .iter()
+            .zip(w)
+            .filter(|(&s, _)| s > ZERO)
+            .map(|(_, row)| row)
+            .enumerate()
+    };
+    let mut start = vec![0usize; n + 1];
+    for (_, row) in validator_rows() {
+        for &(j, _) in row {
+            if usize::from(j) < n {
+                start[usize::from(j) + 1] += 1;
             }
-            k += 1;
         }
     }
-    let all: Vec<usize> = (0..stakes.len()).collect();
-    // Columns are independent: computed in parallel, collected in column order.
-    columns
-        .par_iter()
-        .map(|values| weighted_median(&stakes, values, &all, minority, ZERO, total))
+    for j in 0..n {
+        start[j + 1] += start[j];
+    }
+    let mut entries = vec![(0u32, ZERO); start[n]];
+    let mut next = start.clone();
+    for (v, row) in validator_rows() {
+        for &(j, x) in row {
+            if let Some(at) = next.get_mut(usize::from(j)).filter(|_| usize::from(j) < n) {
+                entries[*at] = (v as u32, x);
+                *at += 1;
+            }
+        }
+    }
+    let all: Vec<usize> = (0..k).collect();
+    // Columns are independent: computed in parallel, each worker filling and clearing its own
+    // dense k-long column, collected in column order.
+    (0..n)
+        .into_par_iter()
+        .with_min_len(MIN_COLUMNS_PER_TASK)
+        .map_init(
+            || (vec![ZERO; k], MedianScratch::default()),
+            |(values, scratch), j| {
+                let column = &entries[start[j]..start[j + 1]];
+                for &(v, x) in column {
+                    values[v as usize] = x;
+                }
+                let median =
+                    weighted_median_in(scratch, &stakes, values, &all, minority, ZERO, total);
+                for &(v, _) in column {
+                    values[v as usize] = ZERO;
+                }
+                median
+            },
+        )
         .collect()
+}
+
+/// The index lists [`weighted_median_in`] partitions, reused from column to column.
+#[derive(Default)]
+pub struct MedianScratch {
+    current: Vec<usize>,
+    below: Vec<usize>,
+    above: Vec<usize>,
 }
 
 /// The chain's partition search: keep the part (below / above the pivot) whose stake range
@@ -60,10 +112,37 @@ pub fn weighted_median(
     value: &[I32F32],
     start: &[usize],
     minority: I32F32,
+    lo: I32F32,
+    hi: I32F32,
+) -> I32F32 {
+    weighted_median_in(
+        &mut MedianScratch::default(),
+        stake,
+        value,
+        start,
+        minority,
+        lo,
+        hi,
+    )
+}
+
+/// [`weighted_median`] with its index lists in `scratch` (no allocation once they have grown).
+pub fn weighted_median_in(
+    scratch: &mut MedianScratch,
+    stake: &[I32F32],
+    value: &[I32F32],
+    start: &[usize],
+    minority: I32F32,
     mut lo: I32F32,
     mut hi: I32F32,
 ) -> I32F32 {
-    let mut current: Vec<usize> = start.to_vec();
+    let MedianScratch {
+        current,
+        below,
+        above,
+    } = scratch;
+    current.clear();
+    current.extend_from_slice(start);
     let limit = start.len();
     let mut rounds = 0usize;
     loop {
@@ -72,9 +151,10 @@ pub fn weighted_median(
             1 => return value[current[0]],
             len => {
                 let pivot = value[current[len / 2]];
-                let (mut below, mut above) = (Vec::new(), Vec::new());
+                below.clear();
+                above.clear();
                 let (mut below_stake, mut above_stake) = (ZERO, ZERO);
-                for &k in &current {
+                for &k in current.iter() {
                     if value[k] < pivot {
                         below_stake = below_stake.saturating_add(stake[k]);
                         below.push(k);
@@ -85,10 +165,10 @@ pub fn weighted_median(
                 }
                 if minority < lo.saturating_add(below_stake) && !below.is_empty() {
                     hi = lo.saturating_add(below_stake);
-                    current = below;
+                    std::mem::swap(current, below);
                 } else if hi.saturating_sub(above_stake) <= minority && !above.is_empty() {
                     lo = hi.saturating_sub(above_stake);
-                    current = above;
+                    std::mem::swap(current, above);
                 } else {
                     return pivot;
                 }

@@ -72,13 +72,14 @@ pub fn epoch_mechanism(
     record(&mut trace, |t| t.fixed("Active Stake", &active_stake));
 
     // == Weights ==
-    let w = weights::read_weights(&m.weights, n);
+    // Each stage replaces `w`, so the previous matrix is freed as soon as the next exists.
+    let mut w = weights::read_weights(&m.weights, n);
     record(&mut trace, |t| t.sparse("Weights", &w));
-    let w = weights::mask_rows(&w, &old_permits);
+    w = weights::mask_rows(&w, &old_permits);
     record(&mut trace, |t| t.sparse("Weights (permit)", &w));
-    let w = weights::mask_diagonal(&w, s.owner_uid);
+    w = weights::mask_diagonal(&w, s.owner_uid);
     record(&mut trace, |t| t.sparse("Weights (permit+diag)", &w));
-    let mut w = weights::mask_outdated(&w, &m.last_update, &s.block_at_registration);
+    w = weights::mask_outdated(&w, &m.last_update, &s.block_at_registration);
     record(&mut trace, |t| {
         t.sparse("Weights (permit+diag+outdate)", &w)
     });
@@ -111,6 +112,7 @@ pub fn epoch_mechanism(
     let penalty = crate::fixed::u16_proportion(h.bonds_penalty);
     let wb: Sparse = bonds::weights_for_bonds(&w, &clipped, n, penalty);
     record(&mut trace, |t| t.sparse("yuma: weights_for_bonds", &wb));
+    drop((w, clipped));
     let (dividends, ema) = if h.yuma3_enabled {
         let input = bonds::yuma3::BondsInput {
             stored: &m.bonds,

@@ -1,16 +1,25 @@
 //! JSON layout of `yuma-epoch/1` (FORMAT.md "Byte layout"): pretty at top level, one field per
-//! line; compact inside `mechanisms` and inside traces.
+//! line; compact inside `mechanisms` and inside traces. Everything is written into one string,
+//! reserved up front from the sizes of the vectors; integers go through `itoa`.
 
 use super::{EpochOutput, EpochResult, MultiOutput};
 use crate::json::ObjectWriter;
 
-/// The `raw` object, pretty (four spaces deep) or compact.
-fn raw_json(e: &EpochOutput, pretty: bool) -> String {
-    let mut w = if pretty {
-        ObjectWriter::pretty(4)
-    } else {
-        ObjectWriter::compact()
-    };
+/// Indent of a top-level object's fields, or `None` for compact.
+fn top_indent(pretty: bool) -> Option<usize> {
+    pretty.then_some(2)
+}
+
+/// Generous byte count of one mechanism's object (to reserve once, not to be exact).
+fn size_hint(e: &EpochOutput) -> usize {
+    let entries: usize = e.bonds.iter().map(Vec::len).sum::<usize>()
+        + e.raw.ema_bonds.iter().map(Vec::len).sum::<usize>();
+    1024 + e.active.len() * 200 + entries * 32
+}
+
+/// Appends the `raw` object, pretty (four spaces deep) or compact.
+fn raw_into(out: String, e: &EpochOutput, pretty: bool) -> String {
+    let mut w = ObjectWriter::append_to(out, pretty.then_some(4));
     w.field("stake", &e.raw.stake)
         .field("active_stake", &e.raw.active_stake)
         .field("consensus", &e.raw.consensus)
@@ -21,12 +30,9 @@ fn raw_json(e: &EpochOutput, pretty: bool) -> String {
     w.finish()
 }
 
-fn epoch_object(e: &EpochOutput, pretty: bool) -> String {
-    let mut w = if pretty {
-        ObjectWriter::pretty(2)
-    } else {
-        ObjectWriter::compact()
-    };
+/// Appends one mechanism's epoch object.
+fn epoch_into(out: String, e: &EpochOutput, pretty: bool) -> String {
+    let mut w = ObjectWriter::append_to(out, top_indent(pretty));
     w.field("format", "yuma-epoch/1")
         .field("netuid", &e.netuid)
         .field("block", &e.block)
@@ -43,21 +49,19 @@ fn epoch_object(e: &EpochOutput, pretty: bool) -> String {
         .field("validator_emission", &e.validator_emission)
         .field("emission", &e.emission)
         .field("bonds", &e.bonds)
-        .raw("raw", &raw_json(e, pretty));
+        .value_with("raw", |out| raw_into(out, e, pretty));
     w.finish()
 }
 
 /// One mechanism's epoch as a compact object (the form used inside `mechanisms` and traces).
 pub fn mechanism_object_json(e: &EpochOutput) -> String {
-    epoch_object(e, false)
+    epoch_into(String::with_capacity(size_hint(e)), e, false)
 }
 
-fn multi_object(m: &MultiOutput, pretty: bool) -> String {
-    let mut w = if pretty {
-        ObjectWriter::pretty(2)
-    } else {
-        ObjectWriter::compact()
-    };
+/// Appends the aggregated object with its `mechanisms` list (compact objects; in the pretty
+/// layout one per line, four spaces deep).
+fn multi_into(out: String, m: &MultiOutput, pretty: bool) -> String {
+    let mut w = ObjectWriter::append_to(out, top_indent(pretty));
     w.field("format", "yuma-epoch/1")
         .field("netuid", &m.netuid)
         .field("block", &m.block)
@@ -74,29 +78,49 @@ fn multi_object(m: &MultiOutput, pretty: bool) -> String {
         .field("validator_emission", &m.validator_emission)
         .field("emission", &m.emission)
         .field("mechanism_emission", &m.mechanism_emission)
-        .field("mechanism_weight", &m.mechanism_weight);
-    let objects: Vec<String> = m.mechanisms.iter().map(mechanism_object_json).collect();
-    let list = if pretty {
-        format!("[\n    {}\n  ]", objects.join(",\n    "))
-    } else {
-        format!("[{}]", objects.join(","))
-    };
-    w.raw("mechanisms", &list);
+        .field("mechanism_weight", &m.mechanism_weight)
+        .value_with("mechanisms", |mut out| {
+            let (open, sep, close) = if pretty {
+                ("[\n    ", ",\n    ", "\n  ]")
+            } else {
+                ("[", ",", "]")
+            };
+            out.push_str(open);
+            for (i, e) in m.mechanisms.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                out = epoch_into(out, e, false);
+            }
+            out.push_str(close);
+            out
+        });
     w.finish()
 }
 
 /// A whole `epoch.json` document for a single-mechanism epoch, with its trailing newline.
 pub fn epoch_json(e: &EpochOutput) -> String {
-    epoch_object(e, true) + "\n"
+    let mut out = epoch_into(String::with_capacity(size_hint(e)), e, true);
+    out.push('\n');
+    out
 }
 
 /// A whole `epoch.json` document (either layout), with its trailing newline; `compact` gives
 /// the one-line form embedded in traces.
 pub fn result_json(r: &EpochResult, compact: bool) -> String {
-    match (r, compact) {
-        (EpochResult::Single(e), false) => epoch_json(e),
-        (EpochResult::Single(e), true) => epoch_object(e, false),
-        (EpochResult::Multi(m), false) => multi_object(m, true) + "\n",
-        (EpochResult::Multi(m), true) => multi_object(m, false),
+    match r {
+        EpochResult::Single(e) if compact => {
+            epoch_into(String::with_capacity(size_hint(e)), e, false)
+        }
+        EpochResult::Single(e) => epoch_json(e),
+        EpochResult::Multi(m) => {
+            let hint =
+                1024 + m.active.len() * 200 + m.mechanisms.iter().map(size_hint).sum::<usize>();
+            let mut out = multi_into(String::with_capacity(hint), m, !compact);
+            if !compact {
+                out.push('\n');
+            }
+            out
+        }
     }
 }

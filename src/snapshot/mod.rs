@@ -5,9 +5,18 @@
 //! epoch stages, not to the reader, so that a snapshot written back is the snapshot read.
 
 mod read;
+mod scan;
+mod typed;
 mod write;
 
 pub use read::{parse_snapshot, read_snapshot};
+
+/// The explaining reader alone (a `Value` tree, every rule checked in turn): what
+/// [`parse_snapshot`] falls back to when its typed pass declines. For tests and benches that
+/// compare the two paths.
+pub fn parse_snapshot_explaining(text: &str, file: &str) -> Result<Snapshot, InputError> {
+    read::explain_snapshot(text, file)
+}
 pub use write::write_snapshot;
 
 /// One stored sparse row: `(uid, u16 value)` pairs in storage order.

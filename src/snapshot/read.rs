@@ -64,7 +64,20 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, InputError> {
 }
 
 /// Parses and validates snapshot text; `file` is the name used in errors.
+///
+/// The typed streaming pass ([`super::typed`]) reads every valid plainly written snapshot; only
+/// when it declines does the explaining reader below build a `Value` tree, which accepts the
+/// valid oddities the typed pass leaves to it and names file, field and uid of any error.
 pub fn parse_snapshot(text: &str, file: &str) -> Result<Snapshot, InputError> {
+    if let Some(snapshot) = super::typed::parse_typed(text) {
+        return Ok(snapshot);
+    }
+    explain_snapshot(text, file)
+}
+
+/// The explaining reader: builds a `Value` tree and checks every rule of FORMAT.md in turn,
+/// naming file, field and uid of the first violation.
+pub(super) fn explain_snapshot(text: &str, file: &str) -> Result<Snapshot, InputError> {
     let value: Value = serde_json::from_str(text).map_err(|e| InputError {
         file: file.to_string(),
         field: String::new(),

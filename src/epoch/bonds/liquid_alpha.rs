@@ -12,6 +12,8 @@ pub struct LiquidAlphaParams {
     pub low: I32F32,
     pub high: I32F32,
     pub steepness: I32F32,
+    /// `steepness / (−100)` (saturating), the sigmoid's slope: the same for every entry.
+    pub slope: I32F32,
 }
 
 impl LiquidAlphaParams {
@@ -20,6 +22,7 @@ impl LiquidAlphaParams {
             low: u16_proportion(alpha_low),
             high: u16_proportion(alpha_high),
             steepness: I32F32::from_num(steepness),
+            slope: I32F32::from_num(steepness).saturating_div(I32F32::from_num(-100)),
         }
     }
 }
@@ -27,10 +30,58 @@ impl LiquidAlphaParams {
 /// `exp(x)` with x clamped to [−20, 20] (substrate-fixed's series); on failure 0 or MAX.
 pub fn exp_safe(x: I32F32) -> I32F32 {
     let x = x.clamp(I32F32::from_num(-20), I32F32::from_num(20));
-    match exp::<I32F32, I32F32>(x) {
+    match exp_series(x) {
         Ok(v) => v,
         Err(()) if x <= ZERO => ZERO,
         Err(()) => I32F32::max_value(),
+    }
+}
+
+/// substrate-fixed's `exp::<I32F32, I32F32>`, step for step on raw bits: for |x| ≠ 0, 1 it
+/// sums the series `1 + x + Σ_{i=2}^{31} term_i` with `term_i = (term_{i−1} · |x|) / i` (every
+/// product and quotient floored, each step checked for overflow) and takes `1 / sum` for x < 0.
+/// All operands are ≥ 0, so each fixed-point multiply (`(a·b) >> 32`) and each division by the
+/// integer i (`(t·2^32)/(i·2^32) = t / i`) is the library's result exactly, with integer
+/// arithmetic in place of its 128-bit division. Whenever a step would overflow, and for
+/// x = 0 or 1, the library itself is called, so its `Err` and constants are kept.
+/// `tests/liquid_alpha_exp.rs` compares the two over the whole clamped range.
+// The library's own result type, kept so the two compare directly.
+#[allow(clippy::result_unit_err)]
+pub fn exp_series(x: I32F32) -> Result<I32F32, ()> {
+    let library = || exp::<I32F32, I32F32>(x);
+    if x == ZERO || x == ONE {
+        return library();
+    }
+    let Some(op) = x.checked_abs() else {
+        return library();
+    };
+    // Both ≥ 0: unsigned arithmetic gives the same floors.
+    let o = op.to_bits() as u64;
+    let Some(mut result) = o.checked_add(ONE.to_bits() as u64) else {
+        return library();
+    };
+    let mut term = o;
+    // One step per literal divisor, so each division by i compiles to a multiply.
+    macro_rules! steps {
+        ($($i:literal)*) => {$(
+            let product = (u128::from(term) * u128::from(o)) >> 32;
+            if product > i64::MAX as u128 {
+                return library();
+            }
+            term = product as u64 / $i;
+            result += term;
+            if result > i64::MAX as u64 {
+                return library();
+            }
+        )*};
+    }
+    steps!(2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+    let result = result as i64;
+    let sum = I32F32::from_bits(result);
+    if x < ZERO {
+        ONE.checked_div(sum).ok_or(())
+    } else {
+        Ok(sum)
     }
 }
 
@@ -51,9 +102,9 @@ pub fn alpha_sigmoid(
     let sell = clamp(bond.saturating_sub(weight), ZERO, ONE);
     let d = if weight >= bond { buy } else { sell };
     let half = I32F32::from_bits(1 << 31);
-    let slope = p.steepness.saturating_div(I32F32::from_num(-100));
-    let sigmoid = ONE
-        .saturating_div(ONE.saturating_add(exp_safe(slope.saturating_mul(d.saturating_sub(half)))));
+    let sigmoid = ONE.saturating_div(
+        ONE.saturating_add(exp_safe(p.slope.saturating_mul(d.saturating_sub(half)))),
+    );
     let alpha = p
         .low
         .saturating_add(sigmoid.saturating_mul(p.high.saturating_sub(p.low)));
@@ -134,6 +185,7 @@ pub fn ema_liquid_alpha(
     // Rows are independent: computed in parallel (each worker with its own dense scratch
     // rows), collected in row order.
     wb.par_iter()
+        .with_min_len(super::MIN_ROWS_PER_TASK)
         .zip(bonds)
         .map_init(
             || (vec![ZERO; n], vec![ZERO; n]),

@@ -8,6 +8,10 @@ use rayon::prelude::*;
 
 use crate::fixed::{Sparse, SparseRow, I32F32, I64F64, ONE, ZERO};
 
+/// Fewest rows one parallel task takes: a small subnet's rows stay on one thread (splitting
+/// them costs more than it saves, and batches already run subnets in parallel).
+pub const MIN_ROWS_PER_TASK: usize = 64;
+
 /// `weights_for_bonds = w + p · (clipped − w)` with `p = bonds_penalty / 65535`.
 /// `p = 0` returns `w` and `p = 1` returns `clipped` untouched (order and duplicates kept);
 /// otherwise each row is densified (last duplicate wins), interpolated, and the entries > 0
@@ -34,6 +38,7 @@ pub fn weights_for_bonds(
         d
     };
     w.par_iter()
+        .with_min_len(MIN_ROWS_PER_TASK)
         .zip(clipped)
         .map(|(r1, r2)| {
             let (d1, d2) = (dense(r1), dense(r2));
@@ -91,30 +96,51 @@ pub fn alpha_wrapping(bonds_moving_average: u64) -> I32F32 {
 /// `mat_ema_sparse`: per row, `α·new + (1−α)·old` accumulated (saturating) into a dense row of
 /// length n — new entries first, then old, duplicates adding up, columns ≥ n dropped — and the
 /// entries > 0 emitted in column order.
+///
+/// The dense row is a scratch buffer reused across rows: only the columns a row touches are
+/// accumulated, emitted (sorted, each once) and reset, which emits exactly the entries a full
+/// sweep over 0..n would (every other entry is 0 and is skipped by `> 0`).
 pub fn ema_fixed_alpha(new: &[SparseRow], old: &[SparseRow], alpha: I32F32) -> Sparse {
     let n = new.len();
     let keep = ONE.saturating_sub(alpha);
-    // Rows are independent: computed in parallel, collected in row order.
+    // Rows are independent: computed in parallel (each worker with its own scratch row),
+    // collected in row order.
     new.par_iter()
+        .with_min_len(MIN_ROWS_PER_TASK)
         .enumerate()
-        .map(|(i, new_row)| {
-            let mut acc = vec![ZERO; n];
-            for &(j, v) in new_row {
-                if let Some(c) = acc.get_mut(usize::from(j)) {
-                    *c = c.saturating_add(alpha.saturating_mul(v));
+        .map_init(
+            || (vec![ZERO; n], Vec::new()),
+            |(acc, touched): &mut (Vec<I32F32>, Vec<u16>), (i, new_row)| {
+                let old_row = old.get(i).map(Vec::as_slice).unwrap_or(&[]);
+                touched.clear();
+                let terms = new_row
+                    .iter()
+                    .map(|&(j, v)| (j, alpha.saturating_mul(v)))
+                    .chain(old_row.iter().map(|&(j, v)| (j, keep.saturating_mul(v))));
+                for (j, x) in terms {
+                    if let Some(c) = acc.get_mut(usize::from(j)) {
+                        *c = c.saturating_add(x);
+                        touched.push(j);
+                    }
                 }
-            }
-            for &(j, v) in old.get(i).map(Vec::as_slice).unwrap_or(&[]) {
-                if let Some(c) = acc.get_mut(usize::from(j)) {
-                    *c = c.saturating_add(keep.saturating_mul(v));
+                let mut row = Vec::with_capacity(touched.len().min(n));
+                let mut emit = |j: u16, acc: &mut [I32F32]| {
+                    let v = std::mem::replace(&mut acc[usize::from(j)], ZERO);
+                    if v > ZERO {
+                        row.push((j, v));
+                    }
+                };
+                if touched.len() * 8 > n {
+                    // A dense row: the full sweep (untouched entries are 0 and skipped).
+                    (0..n).for_each(|j| emit(j as u16, acc));
+                } else {
+                    touched.sort_unstable();
+                    touched.dedup();
+                    touched.iter().for_each(|&j| emit(j, acc));
                 }
-            }
-            acc.iter()
-                .enumerate()
-                .filter(|&(_, &v)| v > ZERO)
-                .map(|(j, &v)| (j as u16, v))
-                .collect()
-        })
+                row
+            },
+        )
         .collect()
 }
 

@@ -68,9 +68,9 @@ pub fn bonds_and_dividends(
     mut trace: Option<&mut Trace>,
 ) -> (Vec<I32F32>, Sparse) {
     let n = x.active_stake.len();
-    let bonds = read_bonds(x.stored);
+    let mut bonds = read_bonds(x.stored);
     record(&mut trace, |t| t.sparse("Bonds", &bonds));
-    let bonds = mask_recently_registered(
+    bonds = mask_recently_registered(
         &bonds,
         last_tempo(x.last_mechanism_step_block, x.block, x.tempo),
         x.block_at_registration,
@@ -96,6 +96,7 @@ pub fn bonds_and_dividends(
         ),
     };
     record(&mut trace, |t| t.sparse("emaB", &ema));
+    drop(bonds);
     let mut ema_norm = ema.clone();
     col_normalize(&mut ema_norm, n);
     record(&mut trace, |t| t.sparse("emaB norm", &ema_norm));

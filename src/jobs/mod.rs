@@ -1,0 +1,103 @@
+//! Many-input work planned the same way everywhere (`yuma batch`, Python, the Ray glue): which
+//! snapshot files the inputs name, where each one's epoch goes, which 1/N share a worker takes
+//! (`--shard I/N`), which outputs already exist (resume), and the atomic write that makes an
+//! existing output a complete one.
+//!
+//! - Discovery: a file named as an input is always taken; a folder is searched recursively for
+//!   `*.json` whose top-level `"format"` is `"yuma-snapshot/1"`.
+//! - Outputs mirror the inputs below their deepest common folder (a folder input counts as
+//!   itself, a file input as its folder): `A/B/snapshot.json` → `OUT/A/B/epoch.json`, any other
+//!   `A/x.json` → `OUT/A/x.epoch.json`; two inputs mapping to one output are an error.
+//! - Shard `I/N` (0 ≤ I < N) takes the jobs at positions `k ≡ I (mod N)` of the sorted plan, so
+//!   N workers given the same inputs split them exactly, with no coordination.
+
+mod discover;
+mod run;
+
+pub use discover::{discover, plan, probe_format, Discovered};
+pub use run::{chunks, run_jobs, JobOutcome, CHUNK_BYTES};
+
+use std::path::{Path, PathBuf};
+
+/// One input snapshot and where its epoch goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    pub input: PathBuf,
+    pub output: PathBuf,
+    /// Input size in bytes (chunks are bounded by it).
+    pub bytes: u64,
+}
+
+/// Which share of a plan one worker takes: `index` of `count` (`--shard I/N`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// Parses `I/N` with 0 ≤ I < N.
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let bad = || format!("--shard {text}: expected I/N with 0 ≤ I < N, e.g. 0/4");
+        let (i, n) = text.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (
+            i.trim().parse::<usize>().map_err(|_| bad())?,
+            n.trim().parse::<usize>().map_err(|_| bad())?,
+        );
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// The items at positions ≡ index (mod count), in order.
+    pub fn take<T>(self, items: Vec<T>) -> Vec<T> {
+        items
+            .into_iter()
+            .enumerate()
+            .filter(|(k, _)| k % self.count == self.index)
+            .map(|(_, x)| x)
+            .collect()
+    }
+}
+
+/// Splits a plan into the jobs still to do and those whose output already exists.
+pub fn pending(jobs: Vec<Job>) -> (Vec<Job>, Vec<Job>) {
+    jobs.into_iter().partition(|j| !j.output.is_file())
+}
+
+/// Writes `text` to a temporary file beside `path` and renames it into place, so that a file at
+/// `path` is always complete. Creates missing folders.
+pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{}: cannot write: {e}", path.display())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_a_plan_exactly() {
+        let items: Vec<usize> = (0..10).collect();
+        let mut all: Vec<usize> = (0..3)
+            .flat_map(|i| Shard { index: i, count: 3 }.take(items.clone()))
+            .collect();
+        all.sort_unstable();
+        assert_eq!(all, items);
+        assert_eq!(Shard::parse("1/4").unwrap(), Shard { index: 1, count: 4 });
+        for bad in ["4/4", "1", "a/2", "0/0", "-1/2"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
