@@ -4,7 +4,7 @@
 #   scripts/gpu-run.sh [DIR]        (here, with the Rust toolchain; DIR defaults to .gpurun)
 #
 # builds the release `yuma` and the test executables (`cargo test --release --no-run`), and lays
-# out DIR (at most 64 MiB, git-ignored) with:
+# out DIR (git-ignored; with the repository's tracked files at most 64 MiB, less 1 MiB) with:
 #   bin/yuma, bin/<test>   the binary and the GPU test executables (gpu_*, *_gpu, shaders), stripped
 #   goldens/               a copy of the golden cases ($YUMA_GOLDENS, else ../shared/goldens)
 #   debs/                  the Vulkan loader package (libvulkan1, amd64)
@@ -147,10 +147,22 @@ exit "${PIPESTATUS[0]}"
 EOF
 chmod +x "$dir/run.sh"
 
+# The folder travels with the repository's tracked files: both together stay within 64 MiB.
+# Past that, the executables of other rooms' GPU checks (*_gpu) are left out first.
+tracked=$(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1)
+room=$((limit - tracked - 1024 * 1024))
 size=$(du -sb "$dir" | cut -f1)
-echo "gpu-run: laid out $dir: $((size / 1024 / 1024)) MiB ($size bytes)"
-if [ "$size" -gt "$limit" ]; then
-    echo "gpu-run: $dir is over 64 MiB" >&2
+if [ "$size" -gt "$room" ]; then
+    for extra in "$dir"/bin/*_gpu; do
+        [ -e "$extra" ] || continue
+        echo "gpu-run: leaving out $(basename "$extra") to stay within 64 MiB with the repository"
+        rm -f "$extra"
+    done
+    size=$(du -sb "$dir" | cut -f1)
+fi
+echo "gpu-run: laid out $dir: $((size / 1024 / 1024)) MiB ($size bytes; the tracked files: $tracked bytes)"
+if [ "$size" -gt "$room" ]; then
+    echo "gpu-run: $dir and the tracked files are over 64 MiB together" >&2
     exit 1
 fi
 echo "gpu-run: on the GPU machine, from the folder holding $dir: bash $dir/run.sh"
