@@ -9,6 +9,9 @@
 //!   its dense n×n liquid-alpha matrix), n ≤ 4,096.
 //! - `epoch/gpu` and `epoch/gpu_kernels`: the GPU engine upload to result, and its kernel time
 //!   from timestamp queries (hardware: n up to 65,535; a software adapter stops at 4,096).
+//! - `epoch/gpu_batch_host`: the host's share (packing + encoding + readback, `BatchStats::host`)
+//!   of a GPU batch of subnet-epochs (n = 256, Yuma 2 and 3 alternating): 2,550 (a network-day)
+//!   on a hardware GPU, 8 on a software adapter; throughput in subnet-epochs.
 //! - `stage/consensus`: `epoch::consensus::weighted_median_cols`.
 //! - `stage/bonds_ema`: the Yuma 3 bonds EMA with a fixed α (`ema_fixed_alpha`) and with liquid
 //!   alpha (`ema_liquid_alpha`).
@@ -156,6 +159,7 @@ fn epoch_gpu(c: &mut Criterion) {
         sizes.extend([(16384, 256), (65535, 1024)]);
     }
     bench_engine_rows(c, "gpu", &mut engine, &sizes, !software || quick());
+    gpu_batch_host(c, &mut engine, if software || quick() { 8 } else { 2550 });
     if software {
         return;
     }
@@ -185,6 +189,33 @@ fn epoch_gpu(c: &mut Criterion) {
     }
     group.finish();
     engine.epoch_mut().set_timing(false);
+}
+
+/// The host time of a GPU batch of `k` subnet-epochs (the GPU's time is not counted).
+fn gpu_batch_host(c: &mut Criterion, engine: &mut GpuEngine, k: usize) {
+    let snaps: Vec<Snapshot> = (0..k as u64)
+        .map(|i| {
+            let mode = if i % 2 == 0 { Mode::Yuma2 } else { Mode::Yuma3 };
+            subnet(256, 64, 1 + i, mode)
+        })
+        .collect();
+    let refs: Vec<&Snapshot> = snaps.iter().collect();
+    let mut group = c.benchmark_group("epoch/gpu_batch_host");
+    group.throughput(Throughput::Elements(k as u64));
+    group.bench_function(format!("batch{k}_n256_v64"), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let _ = engine.take_stats();
+                for r in engine.run_many(black_box(&refs)) {
+                    r.expect("gpu engine runs");
+                }
+                total += engine.take_stats().host();
+            }
+            total
+        })
+    });
+    group.finish();
 }
 
 /// The inputs of the consensus and bonds stages, computed with the epoch's own stage functions.

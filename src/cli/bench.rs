@@ -1,5 +1,6 @@
 //! `yuma bench`: epoch timings over generated subnets, one column per engine.
 
+mod gpu_batches;
 mod process;
 
 use std::time::{Duration, Instant};
@@ -50,6 +51,13 @@ pub struct BenchArgs {
     /// Runs per cell (after the warm-up), overriding the default.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub reps: Option<u32>,
+    /// Subnet-epochs in the large GPU batch of the GPU batch table (default 2,550, a
+    /// network-day; 255 on a software adapter, 64 with --quick there).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub gpu_batch: Option<u64>,
+    /// Only the GPU batch table (no per-size table).
+    #[arg(long)]
+    pub gpu_batches_only: bool,
 }
 
 /// One row group: a subnet size, or a batch of subnets of one size.
@@ -178,6 +186,9 @@ fn difference(reference: &[EpochResult], got: &[EpochResult]) -> Option<String> 
 }
 
 pub fn run(a: BenchArgs) -> Result<(), CliError> {
+    if a.gpu_batches_only {
+        return gpu_batch_table(&a);
+    }
     let mut engines: Vec<Box<dyn Engine>> = vec![Box::new(CpuEngine)];
     if a.backend != Backend::Cpu {
         let other = make_engine(a.backend)?;
@@ -214,7 +225,25 @@ pub fn run(a: BenchArgs) -> Result<(), CliError> {
     say!();
     process::io_table(policy)?;
     process::process_table(policy)?;
-    Ok(())
+    gpu_batch_table(&a)
+}
+
+/// The GPU part: the batch table (dispatches per batch, host and GPU time per subnet-epoch) of
+/// the GPU engine, when one was asked for and is available.
+fn gpu_batch_table(a: &BenchArgs) -> Result<(), CliError> {
+    use yuma::gpu::AdapterChoice;
+    let choice = match a.backend {
+        Backend::Cpu => return Ok(()),
+        Backend::Gpu => AdapterChoice::Any,
+        Backend::Auto => AdapterChoice::HardwareOnly,
+    };
+    match gpu_batches::run(choice, a.gpu_batch.map(|k| k as usize), a.quick, a.reps) {
+        Err(e) if a.backend == Backend::Auto => {
+            say!("GPU batches: skipped ({e})");
+            Ok(())
+        }
+        r => r,
+    }
 }
 
 /// The chain-equivalent cell and one cell per engine for one case.

@@ -1,15 +1,23 @@
 //! A pool of named storage buffers, grown on demand and reused across epochs, plus uploads,
 //! readbacks and dispatch-size helpers.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::{GpuContext, GpuError};
 
-/// Storage buffers by name; a buffer is re-created only when a larger one is needed.
+/// Storage buffers by name; a buffer is re-created only when a larger one is needed. The bind
+/// groups made over this pool's buffers are kept too (keyed by what they bind) and dropped when
+/// a buffer is re-created, so repeated epochs of the same sizes build none.
 #[derive(Default)]
 pub struct BufferPool {
     buffers: HashMap<&'static str, wgpu::Buffer>,
     staging: Option<wgpu::Buffer>,
+    groups: RefCell<HashMap<Vec<usize>, wgpu::BindGroup>>,
+    /// Uploads waiting to be written: their bytes back to back (each padded to 4 bytes), and
+    /// (buffer, offset in `staged`, length) of each.
+    staged: Vec<u8>,
+    pieces: Vec<(&'static str, u64, u64)>,
 }
 
 /// The smallest buffer size wgpu accepts for a binding (and a multiple of 16).
@@ -51,17 +59,34 @@ impl BufferPool {
                 mapped_at_creation: false,
             });
             self.buffers.insert(name, buffer);
+            self.groups.get_mut().clear();
         }
         Ok(&self.buffers[name])
     }
 
-    /// A buffer already made by `get` or `upload`.
+    /// The bind group stored under `key` (which must identify the module and every buffer it
+    /// binds), made by `make` the first time; returns it and whether it was made now.
+    pub fn bind_group(
+        &self,
+        key: Vec<usize>,
+        make: impl FnOnce() -> Result<wgpu::BindGroup, GpuError>,
+    ) -> Result<(wgpu::BindGroup, bool), GpuError> {
+        if let Some(g) = self.groups.borrow().get(&key) {
+            return Ok((g.clone(), false));
+        }
+        let g = make()?;
+        self.groups.borrow_mut().insert(key, g.clone());
+        Ok((g, true))
+    }
+
+    /// A buffer already made by `get` or `stage`.
     pub fn buf(&self, name: &'static str) -> &wgpu::Buffer {
         &self.buffers[name]
     }
 
-    /// Writes `data` at the start of buffer `name` (created or grown as needed).
-    pub fn upload<T: bytemuck::Pod>(
+    /// Queues `data` for the start of buffer `name` (created or grown now); `write_staged`
+    /// writes every queued upload of a batch at once.
+    pub fn stage<T: bytemuck::Pod>(
         &mut self,
         ctx: &GpuContext,
         name: &'static str,
@@ -70,17 +95,24 @@ impl BufferPool {
         let bytes: &[u8] = bytemuck::cast_slice(data);
         self.get(ctx, name, bytes.len() as u64)?;
         if !bytes.is_empty() {
-            let len = bytes.len().div_ceil(4) * 4;
-            if len == bytes.len() {
-                ctx.queue.write_buffer(&self.buffers[name], 0, bytes);
-            } else {
-                let mut padded_bytes = bytes.to_vec();
-                padded_bytes.resize(len, 0);
-                ctx.queue
-                    .write_buffer(&self.buffers[name], 0, &padded_bytes);
-            }
+            let at = self.staged.len();
+            self.staged.extend_from_slice(bytes);
+            self.staged.resize(at + bytes.len().div_ceil(4) * 4, 0);
+            self.pieces
+                .push((name, at as u64, (self.staged.len() - at) as u64));
         }
         Ok(())
+    }
+
+    /// Forgets the queued uploads (keeping the allocation).
+    pub fn clear_staged(&mut self) {
+        self.staged.clear();
+        self.pieces.clear();
+    }
+
+    /// Bytes queued by `stage`.
+    pub fn staged_len(&self) -> u64 {
+        self.staged.len() as u64
     }
 
     /// Copies `(buffer, bytes)` pieces of this pool to the host, in one map.
@@ -95,6 +127,65 @@ impl BufferPool {
             .collect();
         read_buffers(ctx, &mut self.staging, &pieces)
     }
+}
+
+/// Writes the uploads `stage` queued in `pools` with one staging buffer for all of them and one
+/// copy command per upload; `upload` is the reused source buffer. Past
+/// `max_bytes` in total, each pool's uploads are written on their own instead.
+pub fn write_staged(
+    ctx: &GpuContext,
+    upload: &mut Option<wgpu::Buffer>,
+    pools: &[BufferPool],
+    max_bytes: u64,
+) {
+    let total: u64 = pools.iter().map(BufferPool::staged_len).sum();
+    if total == 0 {
+        return;
+    }
+    if total > max_bytes.min(ctx.limits.max_buffer_size) {
+        for pool in pools {
+            for &(name, at, len) in &pool.pieces {
+                let bytes = &pool.staged[at as usize..(at + len) as usize];
+                ctx.queue.write_buffer(pool.buf(name), 0, bytes);
+            }
+        }
+        return;
+    }
+    if upload.as_ref().is_none_or(|b| b.size() < total) {
+        *upload = Some(ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("uploads"),
+            size: total.next_power_of_two().min(ctx.limits.max_buffer_size),
+            usage: wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        }));
+    }
+    let upload = upload.as_ref().expect("made above");
+    let size = wgpu::BufferSize::new(total).expect("total > 0");
+    {
+        let Some(mut view) = ctx.queue.write_buffer_with(upload, 0, size) else {
+            return;
+        };
+        // (wgpu's write-only views of unsized slices are not `Send`: one thread copies.)
+        let mut rest = view.slice(..);
+        for pool in pools {
+            let (mut mine, tail) = rest.split_at(pool.staged.len());
+            mine.copy_from_slice(&pool.staged);
+            rest = tail;
+        }
+    }
+    let mut enc = ctx
+        .device
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("uploads"),
+        });
+    let mut base = 0;
+    for pool in pools {
+        for &(name, at, len) in &pool.pieces {
+            enc.copy_buffer_to_buffer(upload, base + at, pool.buf(name), 0, len);
+        }
+        base += pool.staged_len();
+    }
+    ctx.queue.submit([enc.finish()]);
 }
 
 /// Copies `(buffer, bytes)` pieces to the host after the work submitted so far: one copy

@@ -9,7 +9,7 @@ pub mod layout;
 pub mod params;
 
 pub use context::{list_adapters, AdapterChoice, AdapterReport, GpuContext};
-pub use epoch::GpuEpoch;
+pub use epoch::{BatchStats, GpuEpoch};
 
 use crate::engine::{Engine, EngineError};
 use crate::output::EpochResult;
@@ -59,6 +59,8 @@ pub fn estimated_bytes(s: &Snapshot) -> u64 {
 /// fold over mechanisms stay on the host.
 pub struct GpuEngine {
     epoch: GpuEpoch,
+    /// The figures of the batches run since the last `take_stats`.
+    stats: BatchStats,
 }
 
 impl GpuEngine {
@@ -66,12 +68,19 @@ impl GpuEngine {
         let ctx = GpuContext::new(choice)?;
         Ok(GpuEngine {
             epoch: GpuEpoch::new(ctx)?,
+            stats: BatchStats::default(),
         })
     }
 
     /// The per-mechanism runner (for stage-by-stage checks).
     pub fn epoch_mut(&mut self) -> &mut GpuEpoch {
         &mut self.epoch
+    }
+
+    /// What the batches run since the last call cost (launches, bind groups, host and GPU
+    /// time), and a fresh start.
+    pub fn take_stats(&mut self) -> BatchStats {
+        std::mem::take(&mut self.stats)
     }
 
     /// The context the engine runs on.
@@ -98,7 +107,9 @@ impl GpuEngine {
             }
         }
         let mut outputs = self.epoch.run_batch(&jobs).into_iter();
-        snapshots
+        self.stats.add(&self.epoch.last_stats);
+        let start = std::time::Instant::now();
+        let results = snapshots
             .iter()
             .map(|s| {
                 let mine: Vec<Result<crate::output::EpochOutput, GpuError>> =
@@ -111,14 +122,19 @@ impl GpuEngine {
                     done.next().expect("one output per mechanism")
                 }))
             })
-            .collect()
+            .collect();
+        // Folding the mechanisms into each snapshot's result is host work on the readback.
+        self.stats.readback += start.elapsed();
+        results
     }
 
     /// Runs a whole snapshot.
     pub fn run_snapshot(&mut self, s: &Snapshot) -> Result<EpochResult, GpuError> {
         let mut failure = None;
         let result = crate::epoch::run_with(s, |m, e| {
-            match self.epoch.run_mechanism(s, &s.mechanisms[m], e) {
+            let out = self.epoch.run_mechanism(s, &s.mechanisms[m], e);
+            self.stats.add(&self.epoch.last_stats);
+            match out {
                 Ok(out) => out,
                 Err(err) => {
                     failure.get_or_insert(err);

@@ -3,12 +3,15 @@
 use super::*;
 
 impl GpuEpoch {
+    /// Records one kernel launch into `pass`. The bind group comes from the pool's cache (made
+    /// once per set of buffers); every launch is counted in the batch statistics.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn dispatch(
         &self,
         pool: &BufferPool,
-        enc: &mut wgpu::CommandEncoder,
+        pass: &mut wgpu::ComputePass<'_>,
         stage: &'static str,
-        entry: &str,
+        entry: &'static str,
         binds: &[(u32, &'static str)],
         launch: Launch,
     ) -> Result<(), GpuError> {
@@ -16,31 +19,6 @@ impl GpuEpoch {
         let pipeline = module.pipelines.get(entry).ok_or_else(|| {
             GpuError::Shader(format!("{stage}.wgsl has no entry point `{entry}`"))
         })?;
-        let entries: Vec<wgpu::BindGroupEntry> = module
-            .bindings
-            .iter()
-            .map(|&b| {
-                let name = binds
-                    .iter()
-                    .find(|&&(i, _)| i == b)
-                    .map(|&(_, name)| name)
-                    .ok_or_else(|| {
-                        GpuError::Shader(format!("{stage}.wgsl: binding {b} has no buffer"))
-                    })?;
-                Ok(wgpu::BindGroupEntry {
-                    binding: b,
-                    resource: pool.buf(name).as_entire_binding(),
-                })
-            })
-            .collect::<Result<_, GpuError>>()?;
-        let group = self
-            .ctx
-            .device
-            .create_bind_group(&wgpu::BindGroupDescriptor {
-                label: Some(entry),
-                layout: &module.layout,
-                entries: &entries,
-            });
         let (x, y) = match launch {
             Launch::Items(n) => grid(&self.ctx, n.div_ceil(256))?,
             Launch::Items64(n) => grid(&self.ctx, n.div_ceil(64))?,
@@ -50,10 +28,44 @@ impl GpuEpoch {
         if x == 0 {
             return Ok(());
         }
-        let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-            label: Some(entry),
-            timestamp_writes: None,
-        });
+        // The key names the module and, per binding, the buffer's name (static strings: their
+        // addresses identify them).
+        let mut key = Vec::with_capacity(2 + 2 * binds.len());
+        key.push(stage.as_ptr() as usize);
+        key.push(stage.len());
+        for &(b, name) in binds {
+            key.push(b as usize);
+            key.push(name.as_ptr() as usize);
+            key.push(name.len());
+        }
+        let (group, made) = pool.bind_group(key, || {
+            let entries: Vec<wgpu::BindGroupEntry> = module
+                .bindings
+                .iter()
+                .map(|&b| {
+                    let name = binds
+                        .iter()
+                        .find(|&&(i, _)| i == b)
+                        .map(|&(_, name)| name)
+                        .ok_or_else(|| {
+                            GpuError::Shader(format!("{stage}.wgsl: binding {b} has no buffer"))
+                        })?;
+                    Ok(wgpu::BindGroupEntry {
+                        binding: b,
+                        resource: pool.buf(name).as_entire_binding(),
+                    })
+                })
+                .collect::<Result<_, GpuError>>()?;
+            Ok(self
+                .ctx
+                .device
+                .create_bind_group(&wgpu::BindGroupDescriptor {
+                    label: Some(stage),
+                    layout: &module.layout,
+                    entries: &entries,
+                }))
+        })?;
+        self.counters.count(made);
         pass.set_pipeline(pipeline);
         pass.set_bind_group(0, &group, &[]);
         pass.dispatch_workgroups(x, y, 1);
@@ -64,15 +76,15 @@ impl GpuEpoch {
     pub(super) fn columns(
         &self,
         pool: &BufferPool,
-        enc: &mut wgpu::CommandEncoder,
-        entry: &str,
+        pass: &mut wgpu::ComputePass<'_>,
+        entry: &'static str,
         m: Matrix,
         cols: (&'static str, &'static str),
         n: u64,
     ) -> Result<(), GpuError> {
         self.dispatch(
             pool,
-            enc,
+            pass,
             "columns",
             entry,
             &[
@@ -90,14 +102,14 @@ impl GpuEpoch {
     pub(super) fn dividends(
         &self,
         pool: &BufferPool,
-        enc: &mut wgpu::CommandEncoder,
-        entry: &str,
+        pass: &mut wgpu::ComputePass<'_>,
+        entry: &'static str,
         m: Matrix,
         n: u64,
     ) -> Result<(), GpuError> {
         self.dispatch(
             pool,
-            enc,
+            pass,
             "dividends",
             entry,
             &[
@@ -120,7 +132,7 @@ impl GpuEpoch {
     pub(super) fn encode_front(
         &self,
         pool: &BufferPool,
-        e: &mut wgpu::CommandEncoder,
+        e: &mut wgpu::ComputePass<'_>,
         job: &Job,
     ) -> Result<(), GpuError> {
         let (nu, nw) = (u64::from(job.params.n), u64::from(job.params.nnz_w));
@@ -240,14 +252,16 @@ impl GpuEpoch {
             &consensus_binds,
             Launch::Groups(nu),
         )?;
-        self.dispatch(
-            pool,
-            e,
-            "consensus",
-            "weighted_median_wide",
-            &consensus_binds,
-            Launch::Items(nu),
-        )?;
+        if job.wide_median {
+            self.dispatch(
+                pool,
+                e,
+                "consensus",
+                "weighted_median_wide",
+                &consensus_binds,
+                Launch::Items(nu),
+            )?;
+        }
         let incentive_binds = [
             (0, "params"),
             (1, "w_val"),

@@ -3,11 +3,12 @@
 use super::*;
 
 impl GpuEpoch {
-    /// Bonds, dividends, emission and the packed final bonds; sets `job.wb` and `job.ema`.
+    /// Bonds up to the EMA (and Yuma 2's dividends); sets `job.wb` and `job.ema`. Yuma 3 goes
+    /// on in `encode_copy` (outside the pass) and `encode_tail`.
     pub(super) fn encode_back(
         &self,
         pool: &BufferPool,
-        e: &mut wgpu::CommandEncoder,
+        e: &mut wgpu::ComputePass<'_>,
         job: &mut Job,
     ) -> Result<(), GpuError> {
         let p = job.params;
@@ -197,30 +198,33 @@ impl GpuEpoch {
                 (18, "b_distinct"),
                 (19, "merged_w"),
             ];
-            self.dispatch(
-                pool,
-                e,
-                "liquid_alpha",
-                "liquid_merge",
-                &binds,
-                Launch::Items64(slots),
-            )?;
-            self.dispatch(
-                pool,
-                e,
-                "liquid_alpha",
-                "liquid_alpha",
-                &binds,
-                Launch::Groups(slots),
-            )?;
-            self.dispatch(
-                pool,
-                e,
-                "liquid_alpha",
-                "ema_liquid",
-                &binds,
-                Launch::Groups(slots),
-            )?;
+            // Without liquid alpha enabled its kernels would do nothing: not launched.
+            if p.flags & FLAG_LIQUID != 0 {
+                self.dispatch(
+                    pool,
+                    e,
+                    "liquid_alpha",
+                    "liquid_merge",
+                    &binds,
+                    Launch::Items64(slots),
+                )?;
+                self.dispatch(
+                    pool,
+                    e,
+                    "liquid_alpha",
+                    "liquid_alpha",
+                    &binds,
+                    Launch::Groups(slots),
+                )?;
+                self.dispatch(
+                    pool,
+                    e,
+                    "liquid_alpha",
+                    "ema_liquid",
+                    &binds,
+                    Launch::Groups(slots),
+                )?;
+            }
             self.dispatch(
                 pool,
                 e,
@@ -229,17 +233,47 @@ impl GpuEpoch {
                 &ema_binds(wb, ema_dense),
                 Launch::Groups(slots),
             )?;
-            let bytes = pool.buf("ema_val").size().min(pool.buf("ema_norm").size());
-            e.copy_buffer_to_buffer(pool.buf("ema_val"), 0, pool.buf("ema_norm"), 0, bytes);
-            let norm = Matrix {
-                val: "ema_norm",
-                live: ema.live,
-                form: ema.form,
-            };
-            self.columns(pool, e, "col_normalize", norm, w_cols, nu)?;
-            self.dividends(pool, e, "dividends_yuma3", norm, nu)?;
             ema
         };
+        job.wb = wb;
+        job.ema = final_ema;
+        Ok(())
+    }
+
+    /// Yuma 3: the EMA copied into `ema_norm`, which `encode_tail` normalizes by column.
+    pub(super) fn encode_copy(&self, pool: &BufferPool, enc: &mut wgpu::CommandEncoder, job: &Job) {
+        if job.yuma3 {
+            let bytes = pool.buf("ema_val").size().min(pool.buf("ema_norm").size());
+            enc.copy_buffer_to_buffer(pool.buf("ema_val"), 0, pool.buf("ema_norm"), 0, bytes);
+        }
+    }
+
+    /// Yuma 3's dividends, then (both) the dividend normalization, emission and the packed
+    /// final bonds.
+    pub(super) fn encode_tail(
+        &self,
+        pool: &BufferPool,
+        e: &mut wgpu::ComputePass<'_>,
+        job: &Job,
+    ) -> Result<(), GpuError> {
+        let nu = u64::from(job.params.n);
+        let final_ema = job.ema;
+        if job.yuma3 {
+            let norm = Matrix {
+                val: "ema_norm",
+                live: final_ema.live,
+                form: final_ema.form,
+            };
+            self.columns(
+                pool,
+                e,
+                "col_normalize",
+                norm,
+                ("w_col_ptr", "w_col_idx"),
+                nu,
+            )?;
+            self.dividends(pool, e, "dividends_yuma3", norm, nu)?;
+        }
         self.dispatch(
             pool,
             e,
@@ -303,8 +337,6 @@ impl GpuEpoch {
             &compact_binds,
             Launch::Groups(nu),
         )?;
-        job.wb = wb;
-        job.ema = final_ema;
         Ok(())
     }
 }

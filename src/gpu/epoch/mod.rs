@@ -6,14 +6,21 @@
 mod capture;
 mod encode;
 mod encode_bonds;
+mod stats;
 mod upload;
 
 use std::sync::Arc;
+use std::time::Instant;
 
-use super::buffers::{grid, read_buffers, BufferPool};
+use rayon::prelude::*;
+
+pub use stats::BatchStats;
+use stats::Counters;
+
+use super::buffers::{grid, read_buffers, write_staged, BufferPool};
 use super::kernels::Kernels;
 use super::layout::EpochLayout;
-use super::params::{EpochParams, MatView, NONE};
+use super::params::{EpochParams, MatView, FLAG_LIQUID, NONE};
 use super::{GpuContext, GpuError};
 use crate::epoch::permits::old_permits;
 use crate::epoch::trace::Trace;
@@ -73,9 +80,14 @@ pub struct GpuEpoch {
     /// Host layouts of the last batch, kept for their allocations.
     layouts: Vec<EpochLayout>,
     staging: Option<wgpu::Buffer>,
+    /// The source of the batch's uploads (see `buffers::write_staged`).
+    upload: Option<wgpu::Buffer>,
     timer: Option<Timer>,
     /// GPU time of the last batch's kernels (timestamp queries), when timing is on.
     pub last_kernel_time: Option<std::time::Duration>,
+    counters: Counters,
+    /// What the last batch cost (launches, bind groups, host and GPU time).
+    pub last_stats: BatchStats,
 }
 
 /// Timestamps at the start and the end of a batch's command buffer.
@@ -86,11 +98,21 @@ struct Timer {
 
 const TIMESTAMPS: u32 = 2;
 
+/// Validators whose column values fit in the consensus kernel's workgroup memory
+/// (`SHARED_VALIDATORS` in shaders/consensus.wgsl).
+const SHARED_VALIDATORS: usize = 1024;
+
+/// The most bytes a batch uploads through one staging buffer.
+const UPLOAD_BYTES: u64 = 1 << 30;
+
 /// One mechanism's epoch in flight.
 struct Job {
     lay: EpochLayout,
     params: EpochParams,
     yuma3: bool,
+    /// More validators than the consensus kernel's workgroup memory holds may be found (else
+    /// `weighted_median_wide` would do nothing, and is not launched).
+    wide_median: bool,
     wb: Matrix,
     ema: Matrix,
 }
@@ -127,8 +149,11 @@ impl GpuEpoch {
             pools: Vec::new(),
             layouts: Vec::new(),
             staging: None,
+            upload: None,
             timer: None,
             last_kernel_time: None,
+            counters: Counters::default(),
+            last_stats: BatchStats::default(),
         })
     }
 
@@ -203,25 +228,50 @@ impl GpuEpoch {
         specs: &[MechanismJob<'_>],
         capture: Option<&mut Trace>,
     ) -> Vec<Result<EpochOutput, GpuError>> {
-        // One pool per epoch of the batch; pools beyond this batch's size are let go.
-        self.pools.truncate(specs.len().max(1));
+        // One pool per epoch of the batch. Pools beyond this batch's size are kept: an engine
+        // call splits a long list into groups of unequal sizes, and a pool let go between them
+        // would have its buffers and bind groups made again for the next group (the memory held
+        // is the largest group's, which the engine needs anyway).
         while self.pools.len() < specs.len() {
             self.pools.push(BufferPool::default());
         }
+        let mut stats = BatchStats {
+            batches: 1,
+            epochs: specs.len() as u64,
+            ..BatchStats::default()
+        };
+        let start = Instant::now();
         let ctx = Arc::clone(&self.ctx);
         let mut spare = std::mem::take(&mut self.layouts);
+        spare.truncate(specs.len());
+        spare.resize_with(specs.len(), EpochLayout::default);
+        // Packing and uploads in parallel: each epoch has its own pool and layout.
         let mut jobs: Vec<Result<Job, GpuError>> = specs
-            .iter()
-            .zip(self.pools.iter_mut())
-            .map(|(&spec, pool)| Self::upload(&ctx, pool, spare.pop().unwrap_or_default(), spec))
+            .par_iter()
+            .zip(self.pools.par_iter_mut())
+            .zip(spare.into_par_iter())
+            .map(|((&spec, pool), lay)| Self::upload(&ctx, pool, lay, spec))
             .collect();
-        let mut outputs = match self
-            .execute(&mut jobs)
-            .and_then(|()| self.collect(specs, &jobs))
-        {
+        write_staged(
+            &ctx,
+            &mut self.upload,
+            &self.pools[..specs.len()],
+            UPLOAD_BYTES,
+        );
+        stats.pack = start.elapsed();
+        self.last_kernel_time = None;
+        let mut outputs = match self.execute(&mut jobs, &mut stats).and_then(|()| {
+            let start = Instant::now();
+            let out = self.collect(specs, &jobs);
+            stats.readback = start.elapsed();
+            out
+        }) {
             Ok(o) => o,
             Err(e) => specs.iter().map(|_| Err(e.clone())).collect(),
         };
+        (stats.dispatches, stats.bind_groups_made) = self.counters.take();
+        stats.kernel = self.last_kernel_time;
+        self.last_stats = stats;
         if let (Some(t), [Ok(job)]) = (capture, jobs.as_slice()) {
             if let Err(e) = self.capture(t, job) {
                 outputs[0] = Err(e);
@@ -234,8 +284,14 @@ impl GpuEpoch {
         outputs
     }
 
-    /// Encodes and submits every uploaded job.
-    fn execute(&mut self, jobs: &mut [Result<Job, GpuError>]) -> Result<(), GpuError> {
+    /// Encodes and submits every uploaded job: one compute pass with every epoch's kernels up to
+    /// the bonds EMA, the Yuma 3 copies, one pass with the rest; then waits for the GPU.
+    fn execute(
+        &mut self,
+        jobs: &mut [Result<Job, GpuError>],
+        stats: &mut BatchStats,
+    ) -> Result<(), GpuError> {
+        let start = Instant::now();
         let memory = self
             .ctx
             .device
@@ -251,14 +307,26 @@ impl GpuEpoch {
                 label: Some("epoch"),
             });
         self.stamp(&mut enc, 0);
-        for (job, pool) in jobs.iter().zip(&self.pools) {
-            if let Ok(job) = job {
-                self.encode_front(pool, &mut enc, job)?;
+        {
+            let mut pass = compute_pass(&mut enc, "epoch kernels");
+            for (job, pool) in jobs.iter_mut().zip(&self.pools) {
+                if let Ok(job) = job {
+                    self.encode_front(pool, &mut pass, job)?;
+                    self.encode_back(pool, &mut pass, job)?;
+                }
             }
         }
-        for (job, pool) in jobs.iter_mut().zip(&self.pools) {
+        for (job, pool) in jobs.iter().zip(&self.pools) {
             if let Ok(job) = job {
-                self.encode_back(pool, &mut enc, job)?;
+                self.encode_copy(pool, &mut enc, job);
+            }
+        }
+        {
+            let mut pass = compute_pass(&mut enc, "epoch kernels, end");
+            for (job, pool) in jobs.iter().zip(&self.pools) {
+                if let Ok(job) = job {
+                    self.encode_tail(pool, &mut pass, job)?;
+                }
             }
         }
         self.stamp(&mut enc, 1);
@@ -266,6 +334,13 @@ impl GpuEpoch {
             enc.resolve_query_set(&t.queries, 0..TIMESTAMPS, &t.resolve, 0);
         }
         self.ctx.queue.submit([enc.finish()]);
+        stats.encode = start.elapsed();
+        let start = Instant::now();
+        self.ctx
+            .device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| GpuError::Device(format!("waiting for the GPU: {e}")))?;
+        stats.gpu_wait = start.elapsed();
         if let Some(err) = pollster::block_on(scope.pop()) {
             return Err(GpuError::Device(format!("epoch kernels: {err}")));
         }
@@ -347,6 +422,14 @@ impl GpuEpoch {
     }
 }
 
+/// A compute pass without timestamps.
+fn compute_pass<'e>(enc: &'e mut wgpu::CommandEncoder, label: &str) -> wgpu::ComputePass<'e> {
+    enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+        label: Some(label),
+        timestamp_writes: None,
+    })
+}
+
 /// The `EpochOutput` of one job from its readback (`parts` in `RESULTS` order, then the row
 /// offsets; `packed` = columns, raw bits, u16 of the final bonds).
 fn build_output(s: &Snapshot, parts: &[Vec<u8>], packed: &[Vec<u8>]) -> EpochOutput {
@@ -401,5 +484,22 @@ fn build_output(s: &Snapshot, parts: &[Vec<u8>], packed: &[Vec<u8>]) -> EpochOut
             dividends: i64s(5),
             ema_bonds,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shared_validators_matches_the_consensus_kernel() {
+        let consensus = super::super::kernels::STAGES
+            .iter()
+            .find(|(name, _)| *name == "consensus")
+            .expect("consensus stage")
+            .1;
+        let line = format!(
+            "const SHARED_VALIDATORS: u32 = {}u;",
+            super::SHARED_VALIDATORS
+        );
+        assert!(consensus.contains(&line), "consensus.wgsl lacks `{line}`");
     }
 }

@@ -12,14 +12,16 @@ impl GpuEpoch {
         (s, m, rao): MechanismJob<'_>,
     ) -> Result<Job, GpuError> {
         let n = s.len();
+        pool.clear_staged();
         lay.repack(&m.weights, &m.bonds, n);
+        let validators = validator_bound(s, m);
         if ctx.is_software() {
-            software_limits(s, m, &lay)?;
+            software_limits(s, validators, &lay)?;
         }
         let slots = lay.slot_rows.len();
         let p = EpochParams::new(s, rao, lay.weights.nnz(), lay.bonds.nnz(), slots);
-        pool.upload(ctx, "params", &[p])?;
-        pool.upload(
+        pool.stage(ctx, "params", &[p])?;
+        pool.stage(
             ctx,
             "view_csr",
             &[MatView {
@@ -27,7 +29,7 @@ impl GpuEpoch {
                 _pad: [0; 3],
             }],
         )?;
-        pool.upload(
+        pool.stage(
             ctx,
             "view_dense",
             &[MatView {
@@ -35,39 +37,42 @@ impl GpuEpoch {
                 _pad: [0; 3],
             }],
         )?;
-        pool.upload(ctx, "alpha_stake", &s.alpha_stake)?;
-        pool.upload(ctx, "tao_stake", &s.tao_stake)?;
-        pool.upload(ctx, "last_update", &m.last_update)?;
-        pool.upload(ctx, "registered", &s.block_at_registration)?;
+        pool.stage(ctx, "alpha_stake", &s.alpha_stake)?;
+        pool.stage(ctx, "tao_stake", &s.tao_stake)?;
+        pool.stage(ctx, "last_update", &m.last_update)?;
+        pool.stage(ctx, "registered", &s.block_at_registration)?;
         let commits: Vec<u64> = m
             .commit_block
             .iter()
             .map(|c| c.unwrap_or(u64::MAX))
             .collect();
-        pool.upload(ctx, "commit_block", &commits)?;
+        pool.stage(ctx, "commit_block", &commits)?;
         let old: Vec<u32> = old_permits(&s.validator_permit, s.owner_in_range())
             .iter()
             .map(|&b| u32::from(b))
             .collect();
-        pool.upload(ctx, "old_permit", &old)?;
-        let w = &lay.weights;
-        pool.upload(ctx, "w_row_ptr", &w.row_ptr)?;
-        pool.upload(ctx, "w_col", &w.col)?;
-        pool.upload(ctx, "w_raw", &w.raw)?;
-        pool.upload(ctx, "w_row", &w.row)?;
-        pool.upload(ctx, "w_col_ptr", &w.col_ptr)?;
-        pool.upload(ctx, "w_col_idx", &w.col_idx)?;
-        pool.upload(ctx, "w_sorted", &w.sorted)?;
-        pool.upload(ctx, "w_distinct", &w.distinct)?;
-        let b = &lay.bonds;
-        pool.upload(ctx, "b_row_ptr", &b.row_ptr)?;
-        pool.upload(ctx, "b_col", &b.col)?;
-        pool.upload(ctx, "b_raw", &b.raw)?;
-        pool.upload(ctx, "b_col_ptr", &b.col_ptr)?;
-        pool.upload(ctx, "b_col_idx", &b.col_idx)?;
-        pool.upload(ctx, "b_distinct", &b.distinct)?;
-        pool.upload(ctx, "slot_rows", &lay.slot_rows)?;
-        pool.upload(ctx, "row_slot", &lay.row_slot)?;
+        pool.stage(ctx, "old_permit", &old)?;
+        let (w, b) = (&lay.weights, &lay.bonds);
+        for (name, data) in [
+            ("w_row_ptr", &w.row_ptr),
+            ("w_col", &w.col),
+            ("w_raw", &w.raw),
+            ("w_row", &w.row),
+            ("w_col_ptr", &w.col_ptr),
+            ("w_col_idx", &w.col_idx),
+            ("w_sorted", &w.sorted),
+            ("w_distinct", &w.distinct),
+            ("b_row_ptr", &b.row_ptr),
+            ("b_col", &b.col),
+            ("b_raw", &b.raw),
+            ("b_col_ptr", &b.col_ptr),
+            ("b_col_idx", &b.col_idx),
+            ("b_distinct", &b.distinct),
+            ("slot_rows", &lay.slot_rows),
+            ("row_slot", &lay.row_slot),
+        ] {
+            pool.stage(ctx, name, data)?;
+        }
         let (n8, n4, nw, nb, dense) = (
             8 * n as u64,
             4 * n as u64,
@@ -129,6 +134,7 @@ impl GpuEpoch {
             lay,
             params: p,
             yuma3: h.yuma3_enabled,
+            wide_median: validators > SHARED_VALIDATORS,
             wb: Matrix {
                 val: "w_val",
                 live: "w_live",
@@ -143,20 +149,26 @@ impl GpuEpoch {
     }
 }
 
+/// Validators the consensus stage can see at most: uids with an old permit, active, and some
+/// stake (those with active stake > 0 are among them).
+fn validator_bound(s: &Snapshot, m: &MechanismInput) -> usize {
+    let h = &s.hyperparams;
+    let old = old_permits(&s.validator_permit, s.owner_in_range());
+    let inactive = crate::epoch::stake::inactive(&m.last_update, h.activity_cutoff, s.block);
+    (0..s.len())
+        .filter(|&i| old[i] && !inactive[i] && (s.alpha_stake[i] > 0 || s.tao_stake[i] > 0))
+        .count()
+}
+
 /// Mesa's software adapter (llvmpipe) ends any shader invocation after 65,535 loop iterations in
 /// total, silently. Two kernels can loop that long in one invocation: the weighted median with
 /// more validators than fit in workgroup memory (one invocation walks a whole column per round),
 /// and the liquid-alpha merge of a very long row. Such epochs are refused there, never computed
 /// wrong; a hardware GPU has no such limit.
-fn software_limits(s: &Snapshot, m: &MechanismInput, lay: &EpochLayout) -> Result<(), GpuError> {
-    const MAX_VALIDATORS: usize = 1024;
+fn software_limits(s: &Snapshot, validators: usize, lay: &EpochLayout) -> Result<(), GpuError> {
+    const MAX_VALIDATORS: usize = SHARED_VALIDATORS;
     const MAX_ROW: u32 = 30_000;
     let h = &s.hyperparams;
-    let old = old_permits(&s.validator_permit, s.owner_in_range());
-    let inactive = crate::epoch::stake::inactive(&m.last_update, h.activity_cutoff, s.block);
-    let validators = (0..s.len())
-        .filter(|&i| old[i] && !inactive[i] && (s.alpha_stake[i] > 0 || s.tao_stake[i] > 0))
-        .count();
     if validators > MAX_VALIDATORS {
         return Err(GpuError::TooLarge(format!(
             "{validators} active validators: past {MAX_VALIDATORS} the consensus kernel loops longer per \
