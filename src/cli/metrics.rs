@@ -36,11 +36,20 @@ pub struct MetricsArgs {
     /// Where to write (default: standard output).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write the metrics as one Parquet table (the long form of --format csv: netuid,
+    /// block, scope, uid, metric, value as a float and, for integers, exactly as `integer`).
+    #[arg(long, value_name = "FILE")]
+    pub parquet: Option<PathBuf>,
 }
 
 pub fn run(a: MetricsArgs) -> Result<(), CliError> {
     let (results, roles) = collect(&a.inputs)?;
     let m = sequence_metrics(&results, roles.as_ref());
+    if let Some(file) = &a.parquet {
+        let rows = yuma::report::metrics_table::metrics_rows(&m);
+        yuma::report::records::write_records(file, &rows)
+            .map_err(|e| CliError::new(e.to_string()))?;
+    }
     let text = match a.format {
         Format::Json => metrics_json(&m),
         Format::Csv => metrics_csv(&m),

@@ -40,6 +40,10 @@ pub struct ScenarioArgs {
     /// Number of epochs (overrides the file's `epochs`).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub epochs: Option<u32>,
+    /// Also write the run as Parquet tables into DIR (terms, bonds, ema_bonds, epochs; the
+    /// schema of `yuma report --parquet`).
+    #[arg(long, value_name = "DIR")]
+    pub parquet: Option<PathBuf>,
     /// Also write the metrics (JSON, or CSV when FILE ends in .csv).
     #[arg(long, value_name = "FILE")]
     pub metrics: Option<PathBuf>,
@@ -92,6 +96,9 @@ pub fn run(a: ScenarioArgs) -> Result<(), CliError> {
     write_atomic(&out.join("summary.json"), &pretty(&summary)).map_err(CliError::new)?;
     if let Some(file) = &a.metrics {
         write_metrics(file, &m)?;
+    }
+    if let Some(dir) = &a.parquet {
+        super::report::tables_of_output(out, dir)?;
     }
     eprintln!(
         "{}: {count} epochs under Yuma {} (seed {}) written to {}",

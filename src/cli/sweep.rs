@@ -50,6 +50,10 @@ pub struct SweepArgs {
     /// Which engine computes the epochs.
     #[arg(long, value_enum, default_value = "auto")]
     pub backend: Backend,
+    /// Also write the table as Parquet (one row per grid point; parameters and metrics as
+    /// columns, integers exact).
+    #[arg(long, value_name = "FILE")]
+    pub parquet: Option<PathBuf>,
     /// Run only share I of N of the grid points (positions ≡ I mod N); the rows keep their
     /// point numbers, so the shards' tables concatenate into the whole one.
     #[arg(long, value_name = "I/N", value_parser = yuma::jobs::Shard::parse)]
@@ -109,6 +113,14 @@ pub fn run(a: SweepArgs) -> Result<(), CliError> {
     });
     write_atomic(&a.output.join("sweep.csv"), &csv).map_err(CliError::new)?;
     write_atomic(&a.output.join("sweep.json"), &json).map_err(CliError::new)?;
+    if let Some(f) = &a.parquet {
+        let values: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| serde_json::to_value(r).map_err(|e| CliError::new(e.to_string())))
+            .collect::<Result<_, _>>()?;
+        yuma::report::records::write_records(f, &values)
+            .map_err(|e| CliError::new(e.to_string()))?;
+    }
     if let Some(f) = &a.metrics {
         let csv_ext = f.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         write_atomic(f, if csv_ext { &csv } else { &json }).map_err(CliError::new)?;

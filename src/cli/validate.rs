@@ -51,6 +51,11 @@ pub struct ValidateArgs {
     /// How many mismatch rows to print (per folder when validating folders).
     #[arg(long, default_value_t = 20)]
     pub show: usize,
+    /// Also write the report as Parquet tables into DIR: validation_fields.parquet (per folder
+    /// and recorded field: compared, equal, differ, skipped) and validation_mismatches.parquet
+    /// (one row per differing value).
+    #[arg(long, value_name = "DIR")]
+    pub parquet: Option<PathBuf>,
     /// Validate only share I of N of the folders (positions ≡ I mod N of the sorted list), so N
     /// jobs (Slurm or Kubernetes array tasks) split a history with no coordination.
     #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
@@ -183,6 +188,9 @@ pub fn run(a: ValidateArgs) -> Result<(), CliError> {
     if let Some(path) = &a.json {
         write_atomic(path, &report_json(&doc)).map_err(|e| CliError::with_code(e, EXIT_ERROR))?;
     }
+    if let Some(dir) = &a.parquet {
+        write_parquet(dir, &doc).map_err(|e| CliError::with_code(e, EXIT_ERROR))?;
+    }
     let count = |s: &str| doc.outcomes.iter().filter(|o| o.status() == s).count();
     let (passed, failed, errors) = (count("pass"), count("fail"), count("error"));
     if !single {
@@ -211,4 +219,16 @@ pub fn run(a: ValidateArgs) -> Result<(), CliError> {
     } else {
         Ok(())
     }
+}
+
+/// `--parquet DIR`: the report's two tables.
+fn write_parquet(dir: &Path, doc: &ReportDocument) -> Result<(), String> {
+    let (fields, mismatches) = yuma::report::metrics_table::validation_rows(doc);
+    for (name, rows) in [
+        ("validation_fields.parquet", fields),
+        ("validation_mismatches.parquet", mismatches),
+    ] {
+        yuma::report::records::write_records(&dir.join(name), &rows).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }

@@ -22,6 +22,7 @@ pub mod charts;
 pub mod font;
 pub mod html;
 pub mod load;
+pub mod metrics_table;
 pub mod parquet;
 pub mod records;
 pub mod stats;
