@@ -7,6 +7,7 @@ Run by tests/test_ray.py inside a private network namespace (``unshare -n``), wh
 bind the loopback address. Exits non-zero, with the reason, on any failure.
 """
 
+import json
 import os
 import pathlib
 import signal
@@ -122,6 +123,14 @@ def main():
         ray("start", f"--address=127.0.0.1:{PORT}", f"--node-manager-port={WORKER_NM_PORT}", *common)
         out2 = tmp / "dist2"
         run_driver(inputs, out2, kill_driver_after=30)
+        # Tasks already running when the driver died may still finish their chunk: wait until
+        # no output appears for 3 s, then take the state the resume starts from.
+        last, still = count(out2), 0.0
+        while still < 3.0:
+            time.sleep(0.5)
+            now = count(out2)
+            still = still + 0.5 if now == last else 0.0
+            last = now
         before = {p: p.stat().st_mtime_ns for p in out2.rglob("epoch.json")}
         done, skipped = run_driver(inputs, out2)
         if skipped != len(before) or done + skipped != total:
@@ -144,6 +153,27 @@ def main():
         if split != whole or len(whole["rows"]) != 14:
             raise SystemExit("the distributed sweep differs from the single-machine one")
         print("sweep over 3 tasks equals the single-machine sweep", flush=True)
+        # 4. Fetch + validate a history over the cluster, from a local test node.
+        goldens = pathlib.Path(os.environ.get("YUMA_GOLDENS", pathlib.Path(__file__).resolve().parents[3] / "shared" / "goldens"))
+        cases = [goldens / "random" / "r00_n64_v8_yuma2", goldens / "random" / "r02_n64_v16_yuma3_la"]
+        node_script = pathlib.Path(__file__).resolve().parents[2] / "tests" / "node" / "fake_node.py"
+        node = subprocess.Popen([sys.executable, str(node_script), *map(str, cases)], stdout=subprocess.PIPE, text=True, env=ENV)
+        try:
+            url = node.stdout.readline().strip().removeprefix("listening on ")
+            pairs = []
+            for c in cases:
+                doc = json.loads((c / "snapshot.json").read_text())
+                pairs.append((doc["netuid"], doc["block"]))
+            _ray.init(address=f"127.0.0.1:{PORT}", log_to_driver=False)
+            report = yuma.distributed.fetch_and_validate(url, pairs + [(pairs[0][0], 1)], tmp / "history", backend="cpu", chunk=1, progress=False)
+            _ray.shutdown()
+        finally:
+            node.kill()
+            node.wait()
+        statuses = [f["status"] for f in report["folders"]]
+        if statuses != ["pass", "pass", "error"] or not report["folders"][2]["error"]:
+            raise SystemExit(f"fetch_and_validate: {statuses} {report['folders'][2]}")
+        print("fetch + validate over the cluster: 2 passed, 1 refused block reported", flush=True)
     finally:
         sh(sys.executable, "-m", "ray.scripts.scripts", "stop", "--force", check=False)
     print("RAY CLUSTER CHECK PASSED")
