@@ -18,6 +18,24 @@ use yuma::gen::{generate, GenParams, Mode};
 use yuma::recorded::{parse_recorded, recorded_from_epoch, recorded_json};
 use yuma::validate::{report_json, report_text, validate, FolderOutcome, ReportDocument};
 
+/// The comparison and both report forms (text and JSON) of one computed epoch.
+fn compare_and_report(
+    computed: &yuma::output::EpochResult,
+    recorded: &yuma::recorded::Recorded,
+) -> (String, String) {
+    let report = validate(computed, recorded).expect("same epoch");
+    let shown = report_text(&report, 20);
+    let doc = ReportDocument {
+        backend: "cpu".into(),
+        outcomes: vec![FolderOutcome {
+            snapshot: "snapshot.json".into(),
+            recorded: "recorded.json".into(),
+            result: Ok(report),
+        }],
+    };
+    (shown, report_json(&doc))
+}
+
 fn bench_validate(c: &mut Criterion) {
     let mut g = c.benchmark_group("validate");
     for (label, mode) in [("yuma2", Mode::Yuma2), ("yuma3", Mode::Yuma3)] {
@@ -30,34 +48,12 @@ fn bench_validate(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("epoch+validate", label), |b| {
             b.iter(|| {
                 let computed = CpuEngine.run(black_box(&s)).expect("cpu");
-                let report = validate(&computed, &recorded).expect("same epoch");
-                let shown = report_text(&report, 20);
-                let doc = ReportDocument {
-                    backend: "cpu".into(),
-                    outcomes: vec![FolderOutcome {
-                        snapshot: "snapshot.json".into(),
-                        recorded: "recorded.json".into(),
-                        result: Ok(report),
-                    }],
-                };
-                black_box((shown, report_json(&doc)))
+                black_box(compare_and_report(&computed, &recorded))
             })
         });
         let computed = CpuEngine.run(&s).expect("cpu");
         g.bench_function(BenchmarkId::new("compare+report", label), |b| {
-            b.iter(|| {
-                let report = validate(black_box(&computed), &recorded).expect("same epoch");
-                let shown = report_text(&report, 20);
-                let doc = ReportDocument {
-                    backend: "cpu".into(),
-                    outcomes: vec![FolderOutcome {
-                        snapshot: "snapshot.json".into(),
-                        recorded: "recorded.json".into(),
-                        result: Ok(report),
-                    }],
-                };
-                black_box((shown, report_json(&doc)))
-            })
+            b.iter(|| black_box(compare_and_report(black_box(&computed), &recorded)))
         });
         g.bench_function(BenchmarkId::new("read_recorded", label), |b| {
             b.iter(|| black_box(parse_recorded(black_box(&text), "recorded.json").expect("valid")))

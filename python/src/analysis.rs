@@ -10,7 +10,7 @@ use yuma::analysis::emission::{parse_date, project, BLOCKS_PER_DAY, DAYS_PER_YEA
 use yuma::analysis::metrics::{metrics_json, sequence_metrics};
 use yuma::analysis::scenario as scenarios_lib;
 use yuma::analysis::scenario::{library::LIBRARY, run_scenario, summarize, YumaVersion};
-use yuma::analysis::sweep::{parse_axis, run_sweep_shard, Base};
+use yuma::analysis::sweep::{parse_axis, run_sweep_shard, sweep_json, Base};
 use yuma::jobs::write_atomic;
 use yuma::jobs::Shard;
 use yuma::output::{read_epoch, result_json, EpochResult};
@@ -158,22 +158,7 @@ fn sweep<'py>(
     }
     .map_err(yuma_error)?
     .map_err(|e| yuma_error(e.0))?;
-    #[derive(serde::Serialize)]
-    struct Doc<'a> {
-        format: &'static str,
-        input: &'a str,
-        axes: &'a [yuma::analysis::sweep::Axis],
-        rows: &'a [yuma::analysis::sweep::SweepRow],
-    }
-    loads(
-        py,
-        &json(&Doc {
-            format: "yuma-sweep/1",
-            input,
-            axes: &axes,
-            rows: &rows,
-        })?,
-    )
+    loads(py, &sweep_json(input, &axes, &rows))
 }
 
 /// `yuma metrics` as a function: per-epoch concentration metrics and sequence totals of epoch

@@ -110,6 +110,19 @@ def _gather(ray, refs: Dict[Any, Sequence[Any]], progress: _Progress, on_result,
     progress.close()
 
 
+def _validation_doc(folders: List[Dict[str, Any]], backend: str) -> Dict[str, Any]:
+    """The yuma-validation/1 document of per-folder outcomes (``yuma validate --json``)."""
+    count = lambda s: sum(1 for f in folders if f["status"] == s)  # noqa: E731
+    return {
+        "format": "yuma-validation/1",
+        "backend": backend,
+        "passed": count("pass"),
+        "failed": count("fail"),
+        "errors": count("error"),
+        "folders": folders,
+    }
+
+
 def batch(
     inputs: Iterable[os.PathLike | str],
     out_dir: os.PathLike | str,
@@ -180,16 +193,7 @@ def validate(
             by_pair[(s, r)] = {"snapshot": s, "recorded": r, "status": "error", "error": reason, "report": None}
 
     _gather(ray, refs, _Progress(len(pairs), "folders", progress), on_result, on_lost)
-    folders = [by_pair[p] for p in pairs]
-    count = lambda s: sum(1 for f in folders if f["status"] == s)  # noqa: E731
-    return {
-        "format": "yuma-validation/1",
-        "backend": backend,
-        "passed": count("pass"),
-        "failed": count("fail"),
-        "errors": count("error"),
-        "folders": folders,
-    }
+    return _validation_doc([by_pair[p] for p in pairs], backend)
 
 
 def _sweep_shard(args: List[Tuple[str, List[str], Optional[int], Optional[str], str]], backend: str) -> Dict[str, Any]:
@@ -285,13 +289,4 @@ def fetch_and_validate(
                                "status": "error", "error": reason, "report": None}
 
     _gather(ray, refs, _Progress(len(items), "epochs", progress), on_result, on_lost)
-    folders = [by_item[(it[1], it[2])] for it in items]
-    count = lambda s: sum(1 for f in folders if f["status"] == s)  # noqa: E731
-    return {
-        "format": "yuma-validation/1",
-        "backend": backend,
-        "passed": count("pass"),
-        "failed": count("fail"),
-        "errors": count("error"),
-        "folders": folders,
-    }
+    return _validation_doc([by_item[(it[1], it[2])] for it in items], backend)

@@ -419,3 +419,24 @@ spearman_cumulative_incentive_quality,copier_ratio_to_honest,emission_per_day\n"
     }
     out
 }
+
+/// The yuma-sweep/1 document: the input's name, the axes and every row, pretty JSON with a
+/// trailing newline (`sweep.json`).
+pub fn sweep_json(input: &str, axes: &[Axis], rows: &[SweepRow]) -> String {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        format: &'static str,
+        input: &'a str,
+        axes: &'a [Axis],
+        rows: &'a [SweepRow],
+    }
+    let mut s = serde_json::to_string_pretty(&Doc {
+        format: "yuma-sweep/1",
+        input,
+        axes,
+        rows,
+    })
+    .unwrap_or_default();
+    s.push('\n');
+    s
+}

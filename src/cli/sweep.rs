@@ -7,10 +7,9 @@ use clap::Args;
 
 use super::backend::{make_engine, Backend};
 use super::progress::progress_bar;
-use super::scenario::pretty;
 use super::CliError;
 use yuma::analysis::scenario::{self, YumaVersion};
-use yuma::analysis::sweep::{grid, parse_axis, run_sweep_shard, sweep_csv, Base};
+use yuma::analysis::sweep::{grid, parse_axis, run_sweep_shard, sweep_csv, sweep_json, Base};
 use yuma::jobs::write_atomic;
 use yuma::snapshot::read_snapshot;
 
@@ -98,19 +97,7 @@ pub fn run(a: SweepArgs) -> Result<(), CliError> {
     })?;
     bar.finish_and_clear();
     let csv = sweep_csv(&axes, &rows);
-    #[derive(serde::Serialize)]
-    struct Doc<'a> {
-        format: &'static str,
-        input: &'a str,
-        axes: &'a [yuma::analysis::sweep::Axis],
-        rows: &'a [yuma::analysis::sweep::SweepRow],
-    }
-    let json = pretty(&Doc {
-        format: "yuma-sweep/1",
-        input: &a.input,
-        axes: &axes,
-        rows: &rows,
-    });
+    let json = sweep_json(&a.input, &axes, &rows);
     write_atomic(&a.output.join("sweep.csv"), &csv).map_err(CliError::new)?;
     write_atomic(&a.output.join("sweep.json"), &json).map_err(CliError::new)?;
     if let Some(f) = &a.parquet {

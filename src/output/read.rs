@@ -5,6 +5,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::{EpochOutput, EpochResult, MultiOutput, RawOutput};
+use crate::snapshot::tree::{parse_tree, read_text};
 use crate::snapshot::InputError;
 
 struct Fields<'a> {
@@ -113,12 +114,7 @@ fn epoch_output(f: &Fields<'_>) -> Result<EpochOutput, InputError> {
 
 /// Parses an epoch document of either layout; `file` names it in errors.
 pub fn parse_epoch(text: &str, file: &str) -> Result<EpochResult, InputError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| InputError {
-        file: file.to_string(),
-        field: String::new(),
-        uid: None,
-        message: format!("malformed JSON: {e}"),
-    })?;
+    let value = parse_tree(text, file)?;
     let obj = value.as_object().ok_or_else(|| InputError {
         file: file.to_string(),
         field: String::new(),
@@ -176,12 +172,6 @@ pub fn parse_epoch(text: &str, file: &str) -> Result<EpochResult, InputError> {
 
 /// Reads an epoch document from a file.
 pub fn read_epoch(path: &Path) -> Result<EpochResult, InputError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| InputError {
-        file: file.clone(),
-        field: String::new(),
-        uid: None,
-        message: format!("cannot read: {e}"),
-    })?;
+    let (text, file) = read_text(path)?;
     parse_epoch(&text, &file)
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::{Recorded, RecordedMechanism};
+use crate::snapshot::tree::{join, kind, parse_tree, read_text, show};
 use crate::snapshot::{InputError, SparseRowU16};
 
 const TOP_FIELDS: [&str; 14] = [
@@ -31,13 +32,7 @@ const MECHANISM_FIELDS: [&str; 3] = ["incentive", "bonds", "server_emission"];
 
 /// Reads and validates a recorded document.
 pub fn read_recorded(path: &Path) -> Result<Recorded, InputError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| InputError {
-        file: file.clone(),
-        field: String::new(),
-        uid: None,
-        message: format!("cannot read: {e}"),
-    })?;
+    let (text, file) = read_text(path)?;
     parse_recorded(&text, &file)
 }
 
@@ -47,12 +42,7 @@ pub fn parse_recorded(text: &str, file: &str) -> Result<Recorded, InputError> {
     if let Some(r) = super::fast::parse_valid(text, MAX_MECHANISMS) {
         return Ok(r);
     }
-    let value: Value = serde_json::from_str(text).map_err(|e| InputError {
-        file: file.to_string(),
-        field: String::new(),
-        uid: None,
-        message: format!("malformed JSON: {e}"),
-    })?;
+    let value = parse_tree(text, file)?;
     Reader { file }.recorded(&value)
 }
 
@@ -310,36 +300,5 @@ impl Reader<'_> {
             out.push(uid);
         }
         Ok(out)
-    }
-}
-
-fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_string()
-    } else {
-        format!("{prefix}.{key}")
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a bool",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn show(v: &Value) -> String {
-    let s = v.to_string();
-    if s.len() > 40 {
-        format!(
-            "{}…",
-            &s[..s.char_indices().nth(40).map_or(s.len(), |(i, _)| i)]
-        )
-    } else {
-        s
     }
 }

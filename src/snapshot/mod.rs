@@ -6,6 +6,7 @@
 
 mod read;
 mod scan;
+pub(crate) mod tree;
 mod typed;
 mod write;
 

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::tree::{join, kind, parse_tree, read_text, show};
 use super::{Hyperparams, InputError, Layout, MechanismInput, Snapshot, SparseRowU16};
 
 /// Largest number of mechanisms a subnet can have.
@@ -53,13 +54,7 @@ const HYPERPARAMS: [&str; 14] = [
 
 /// Reads and validates a snapshot file.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, InputError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| InputError {
-        file: file.clone(),
-        field: String::new(),
-        uid: None,
-        message: format!("cannot read: {e}"),
-    })?;
+    let (text, file) = read_text(path)?;
     parse_snapshot(&text, &file)
 }
 
@@ -78,12 +73,7 @@ pub fn parse_snapshot(text: &str, file: &str) -> Result<Snapshot, InputError> {
 /// The explaining reader: builds a `Value` tree and checks every rule of FORMAT.md in turn,
 /// naming file, field and uid of the first violation.
 pub(super) fn explain_snapshot(text: &str, file: &str) -> Result<Snapshot, InputError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| InputError {
-        file: file.to_string(),
-        field: String::new(),
-        uid: None,
-        message: format!("malformed JSON: {e}"),
-    })?;
+    let value = parse_tree(text, file)?;
     Reader { file }.snapshot(&value)
 }
 
@@ -458,36 +448,5 @@ impl Reader<'_> {
             }
         };
         Ok((mechanisms, Layout::Multi { split }))
-    }
-}
-
-fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_string()
-    } else {
-        format!("{prefix}.{key}")
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a bool",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn show(v: &Value) -> String {
-    let s = v.to_string();
-    if s.len() > 40 {
-        format!(
-            "{}…",
-            &s[..s.char_indices().nth(40).map_or(s.len(), |(i, _)| i)]
-        )
-    } else {
-        s
     }
 }

@@ -1,0 +1,66 @@
+//! What the explaining readers of every document (snapshot, epoch, recorded) share: reading a
+//! file, parsing it into a JSON tree, and describing a value in an error message.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::InputError;
+
+/// An error about the document as a whole.
+fn document_error(file: &str, message: String) -> InputError {
+    InputError {
+        file: file.to_string(),
+        field: String::new(),
+        uid: None,
+        message,
+    }
+}
+
+/// The file's text and the name errors give it.
+pub fn read_text(path: &Path) -> Result<(String, String), InputError> {
+    let file = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((text, file)),
+        Err(e) => Err(document_error(&file, format!("cannot read: {e}"))),
+    }
+}
+
+/// The JSON tree of `text` (exact integers), or "malformed JSON" naming `file`.
+pub fn parse_tree(text: &str, file: &str) -> Result<Value, InputError> {
+    serde_json::from_str(text).map_err(|e| document_error(file, format!("malformed JSON: {e}")))
+}
+
+/// `prefix.key`, or `key` at top level.
+pub fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+/// The kind of a value, with its article (`an array`).
+pub fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a bool",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A value as compact JSON, cut after 40 characters.
+pub fn show(v: &Value) -> String {
+    let s = v.to_string();
+    if s.len() > 40 {
+        format!(
+            "{}…",
+            &s[..s.char_indices().nth(40).map_or(s.len(), |(i, _)| i)]
+        )
+    } else {
+        s
+    }
+}
