@@ -85,8 +85,20 @@ impl Snapshot {
         parse(py, text, "<json>")
     }
 
-    /// Builds a snapshot from numpy arrays, exactly (see the package docstring of
-    /// `Snapshot.from_arrays` in yuma/__init__.pyi for every argument).
+    /// Builds a snapshot from numpy arrays, exactly, through the same reader as the CLI.
+    ///
+    /// Per-uid arrays (`alpha_stake`, `tao_stake`, `block_at_registration`, `last_update`) of
+    /// any integer dtype (uint64 for stakes); `validator_permit` bool. Floats, bools where
+    /// integers belong and negative values are refused with `SnapshotError` naming the field
+    /// (and the uid). `weights` and `bonds` are CSR `(indptr, indices, data)` tuples, or objects
+    /// with those attributes, taken AS THEY ARE: each row in the given order, duplicates kept,
+    /// as the chain stores them (entries ≥ n are kept and treated as the chain does). scipy.sparse
+    /// conversions may sum duplicate entries or sort the indices (`sum_duplicates`, `tocsr`,
+    /// `sort_indices`), which changes the epoch: pass the raw arrays. `commit_block`: None (no
+    /// pending commits) or one int-or-None per uid. With `mechanisms` (a list of dicts holding
+    /// `last_update`, `weights`, `bonds` and an optional `commit_block`), the top-level
+    /// per-mechanism arguments are not used. `hyperparams` is a dict with every field of the
+    /// snapshot's `hyperparams` object (ints and bools).
     #[staticmethod]
     #[pyo3(signature = (*, netuid, block, hyperparams, alpha_stake, tao_stake, validator_permit,
         block_at_registration, last_update=None, weights=None, bonds=None, commit_block=None,
