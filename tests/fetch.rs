@@ -254,25 +254,24 @@ fn fetch_single_epochs_match_the_goldens_and_validate() {
             &[],
         ),
     ];
-    for (name, extra, netuid, block, skip) in cases {
-        let mut args = vec![case(&goldens, name)];
-        args.extend(extra.iter().map(|a| a.to_string()));
-        let node = FakeNode::start(&args);
-        let dir = common::temp_dir("fetch-one");
-        let o = fetch(
-            &node.url,
-            &dir,
-            &[
-                "--netuid",
-                &netuid.to_string(),
-                "--block",
-                &block.to_string(),
-            ],
-        );
-        assert!(o.status.success(), "{name}: {}", text(&o));
-        check_case(&goldens, name, &dir, None, skip);
+    for scenario in cases {
+        let dir = fetch_scenario(&goldens, &scenario, "fetch-one");
+        check_case(&goldens, scenario.0, &dir, None, scenario.4);
         validate_passes(&dir, 1);
     }
+}
+
+/// Serves one scenario's golden case and fetches its epoch into a new temporary folder.
+fn fetch_scenario(goldens: &Path, scenario: &Scenario, tag: &str) -> std::path::PathBuf {
+    let (name, extra, netuid, block, _) = *scenario;
+    let mut args = vec![case(goldens, name)];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let node = FakeNode::start(&args);
+    let dir = common::temp_dir(tag);
+    let (netuid, block) = (netuid.to_string(), block.to_string());
+    let o = fetch(&node.url, &dir, &["--netuid", &netuid, "--block", &block]);
+    assert!(o.status.success(), "{name}: {}", text(&o));
+    dir
 }
 
 /// A 256-uid subnet costs a handful of round trips (counted by the fake node).
@@ -403,14 +402,9 @@ fn fetch_skips_a_uid_whose_bonds_b_reset() {
             &[3],
         ),
     ];
-    for (name, extra, netuid, block, skip) in cases {
-        let mut args = vec![case(&goldens, name)];
-        args.extend(extra.iter().map(|a| a.to_string()));
-        let node = FakeNode::start(&args);
-        let dir = common::temp_dir("fetch-reset");
-        let (netuid, block) = (netuid.to_string(), block.to_string());
-        let o = fetch(&node.url, &dir, &["--netuid", &netuid, "--block", &block]);
-        assert!(o.status.success(), "{name}: {}", text(&o));
+    for scenario in cases {
+        let (name, skip) = (scenario.0, scenario.4);
+        let dir = fetch_scenario(&goldens, &scenario, "fetch-reset");
         check_case(&goldens, name, &dir, None, skip);
         let rec = read_recorded(&dir.join("recorded.json")).expect("recorded");
         let src = rec.source.as_ref().expect("source");
@@ -442,15 +436,14 @@ fn fetch_skips_a_uid_whose_bonds_b_reset() {
 
     // BondsResetOn off: LastBondsReset == B strips nothing; compared, with a warning.
     let name = "random/r02_n64_v16_yuma3_la";
-    let node = FakeNode::start(&[
-        case(&goldens, name),
-        "--bonds-reset".into(),
-        "7".into(),
-        "--bonds-reset-off".into(),
-    ]);
-    let dir = common::temp_dir("fetch-reset-off");
-    let o = fetch(&node.url, &dir, &["--netuid", "58", "--block", "4928718"]);
-    assert!(o.status.success(), "{name}: {}", text(&o));
+    let off: Scenario = (
+        name,
+        &["--bonds-reset", "7", "--bonds-reset-off"],
+        58,
+        4928718,
+        &[],
+    );
+    let dir = fetch_scenario(&goldens, &off, "fetch-reset-off");
     check_case(&goldens, name, &dir, None, &[]);
     let rec = read_recorded(&dir.join("recorded.json")).expect("recorded");
     let warnings = rec.source.as_ref().expect("source")["warnings"].to_string();
