@@ -94,6 +94,24 @@ fn opt_same<T: PartialEq + Debug>(
     same(what, field, want, got, skip);
 }
 
+/// Bonds rows with the skipped uids' columns left out (FORMAT.md: a skipped uid's column goes
+/// from every row; its own row is skipped by [`same`]).
+fn without_columns(
+    rows: &Option<Vec<Vec<(u16, u16)>>>,
+    skip: &[u16],
+) -> Option<Vec<Vec<(u16, u16)>>> {
+    rows.as_ref().map(|rows| {
+        rows.iter()
+            .map(|row| {
+                row.iter()
+                    .copied()
+                    .filter(|(j, _)| !skip.contains(j))
+                    .collect()
+            })
+            .collect()
+    })
+}
+
 /// The fetched record equals the recorded cut of the golden epoch, skipped uids aside.
 fn assert_same_record(what: &str, want: &Recorded, got: &Recorded, skip: &[u16]) {
     assert_eq!(
@@ -137,8 +155,8 @@ fn assert_same_record(what: &str, want: &Recorded, got: &Recorded, skip: &[u16])
         opt_same(
             what,
             &format!("mechanisms[{m}].bonds"),
-            &w.bonds,
-            &g.bonds,
+            &without_columns(&w.bonds, skip),
+            &without_columns(&g.bonds, skip),
             skip,
         );
         assert_eq!(
@@ -236,25 +254,24 @@ fn fetch_single_epochs_match_the_goldens_and_validate() {
             &[],
         ),
     ];
-    for (name, extra, netuid, block, skip) in cases {
-        let mut args = vec![case(&goldens, name)];
-        args.extend(extra.iter().map(|a| a.to_string()));
-        let node = FakeNode::start(&args);
-        let dir = common::temp_dir("fetch-one");
-        let o = fetch(
-            &node.url,
-            &dir,
-            &[
-                "--netuid",
-                &netuid.to_string(),
-                "--block",
-                &block.to_string(),
-            ],
-        );
-        assert!(o.status.success(), "{name}: {}", text(&o));
-        check_case(&goldens, name, &dir, None, skip);
+    for scenario in cases {
+        let dir = fetch_scenario(&goldens, &scenario, "fetch-one");
+        check_case(&goldens, scenario.0, &dir, None, scenario.4);
         validate_passes(&dir, 1);
     }
+}
+
+/// Serves one scenario's golden case and fetches its epoch into a new temporary folder.
+fn fetch_scenario(goldens: &Path, scenario: &Scenario, tag: &str) -> std::path::PathBuf {
+    let (name, extra, netuid, block, _) = *scenario;
+    let mut args = vec![case(goldens, name)];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let node = FakeNode::start(&args);
+    let dir = common::temp_dir(tag);
+    let (netuid, block) = (netuid.to_string(), block.to_string());
+    let o = fetch(&node.url, &dir, &["--netuid", &netuid, "--block", &block]);
+    assert!(o.status.success(), "{name}: {}", text(&o));
+    dir
 }
 
 /// A 256-uid subnet costs a handful of round trips (counted by the fake node).
@@ -360,4 +377,79 @@ fn fetch_all_subnets() {
         );
     }
     validate_passes(&dir, 3);
+}
+
+/// A uid whose hotkey resets its bonds inside B (a commitment with ResetBondsFlag while
+/// BondsResetOn): its column is gone from every Bonds row at B, so fetch lists it in skip_uids
+/// (with a uid re-registered in B, sorted), `yuma validate` passes, and the same record without
+/// the skip fails on the bonds. With BondsResetOn off the flag strips nothing: no skip, a warning.
+#[test]
+fn fetch_skips_a_uid_whose_bonds_b_reset() {
+    let goldens = common::goldens_dir();
+    let cases: [Scenario; 2] = [
+        (
+            "random/r02_n64_v16_yuma3_la",
+            &["--reregister", "5", "--bonds-reset", "7"],
+            58,
+            4928718,
+            &[5, 7],
+        ),
+        (
+            "mechanisms/m3_commit_reveal_yuma3_la",
+            &["--reveal", "--bonds-reset", "3", "--transport", "ws"],
+            10,
+            4676812,
+            &[3],
+        ),
+    ];
+    for scenario in cases {
+        let (name, skip) = (scenario.0, scenario.4);
+        let dir = fetch_scenario(&goldens, &scenario, "fetch-reset");
+        check_case(&goldens, name, &dir, None, skip);
+        let rec = read_recorded(&dir.join("recorded.json")).expect("recorded");
+        let src = rec.source.as_ref().expect("source");
+        let reset = *skip.last().unwrap();
+        assert_eq!(
+            src["skip_uids"]["bonds_reset"],
+            serde_json::json!([reset]),
+            "{name}: source.skip_uids"
+        );
+        validate_passes(&dir, 1);
+
+        // The same record without the reset uid in skip_uids mismatches on the bonds.
+        let path = dir.join("recorded.json");
+        let mut doc: serde_json::Value = serde_json::from_str(&common::read(&path)).unwrap();
+        let kept: Vec<u16> = skip.iter().copied().filter(|&u| u != reset).collect();
+        doc["skip_uids"] = serde_json::json!(kept);
+        std::fs::write(&path, serde_json::to_string(&doc).unwrap()).unwrap();
+        let o = yuma(&["validate", &s(&dir), "--backend", "cpu"]);
+        let out = text(&o);
+        assert!(
+            !o.status.success(),
+            "{name}: validate without the skip passed: {out}"
+        );
+        assert!(
+            out.contains("0 passed, 1 failed") && out.contains("bonds"),
+            "{name}: {out}"
+        );
+    }
+
+    // BondsResetOn off: LastBondsReset == B strips nothing; compared, with a warning.
+    let name = "random/r02_n64_v16_yuma3_la";
+    let off: Scenario = (
+        name,
+        &["--bonds-reset", "7", "--bonds-reset-off"],
+        58,
+        4928718,
+        &[],
+    );
+    let dir = fetch_scenario(&goldens, &off, "fetch-reset-off");
+    check_case(&goldens, name, &dir, None, &[]);
+    let rec = read_recorded(&dir.join("recorded.json")).expect("recorded");
+    let warnings = rec.source.as_ref().expect("source")["warnings"].to_string();
+    assert!(
+        warnings.contains("ResetBondsFlag") && warnings.contains("[7]"),
+        "{warnings}"
+    );
+    validate_passes(&dir, 1);
 }

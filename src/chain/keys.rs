@@ -15,11 +15,19 @@ pub fn storage_index(netuid: u16, m: u8) -> u16 {
     netuid.wrapping_add(4096u16.wrapping_mul(u16::from(m)))
 }
 
-/// `twox128(pallet) ++ twox128(item)`: the prefix every key of `item` starts with.
-pub fn prefix(item: &str) -> Vec<u8> {
-    let mut k = twox_128(PALLET.as_bytes()).to_vec();
+/// The commitments pallet's name in the runtime metadata (`construct_runtime!` index 18).
+pub const COMMITMENTS: &str = "Commitments";
+
+/// `twox128(pallet) ++ twox128(item)`: the prefix every key of `pallet`'s `item` starts with.
+pub fn pallet_prefix(pallet: &str, item: &str) -> Vec<u8> {
+    let mut k = twox_128(pallet.as_bytes()).to_vec();
     k.extend_from_slice(&twox_128(item.as_bytes()));
     k
+}
+
+/// `twox128("SubtensorModule") ++ twox128(item)`: the prefix every key of `item` starts with.
+pub fn prefix(item: &str) -> Vec<u8> {
+    pallet_prefix(PALLET, item)
 }
 
 /// `blake2_128(data) ++ data`.
@@ -73,6 +81,15 @@ pub fn by_u16_u16(item: &str, k1: u16, k2: u16) -> Vec<u8> {
 pub fn uids(netuid: u16, hotkey: &[u8; 32]) -> Vec<u8> {
     let mut k = by_u16("Uids", netuid);
     k.extend_from_slice(&blake2_128_concat(hotkey));
+    k
+}
+
+/// `Commitments::LastBondsReset(netuid, hotkey)`: Identity netuid, `Twox64Concat` account; the
+/// value is the u32 block of the hotkey's last commitment carrying a `ResetBondsFlag`.
+pub fn last_bonds_reset(netuid: u16, hotkey: &[u8; 32]) -> Vec<u8> {
+    let mut k = pallet_prefix(COMMITMENTS, "LastBondsReset");
+    k.extend_from_slice(&netuid.to_le_bytes());
+    k.extend_from_slice(&twox64_concat(hotkey));
     k
 }
 

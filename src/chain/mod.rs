@@ -13,6 +13,7 @@ mod emission;
 mod files;
 pub mod keys;
 mod read;
+mod resets;
 pub mod rpc;
 pub mod scale;
 mod subnet;

@@ -4,6 +4,7 @@
 use super::assemble::{commit_blocks, fit, recorded_vec, Expiry};
 use super::emission::{estimate_emission, pin_emission, Pinned};
 use super::keys::{self, storage_index};
+use super::resets::{self, ResetReads};
 use super::rpc::{At, Node};
 use super::scale::{self, Account, TimelockedCommit};
 use super::subnet::{bad, opt, read_b, read_pending, read_s, rows, val, Batch};
@@ -128,6 +129,7 @@ pub async fn fetch_epoch(
         })
         .collect();
     let i_owner = s.owner_hotkey.map(|hk| b.add(keys::uids(netuid, &hk)));
+    let i_reset_on = b.add(resets::on_key(netuid));
     let args = scale::selective_metagraph_args(netuid, &scale::STAKE_INDEXES);
     let prefixes: Vec<Vec<u8>> = mechs
         .iter()
@@ -171,6 +173,7 @@ pub async fn fetch_epoch(
             })
         })
         .collect::<Result<_, ChainError>>()?;
+    let reset_on_s: bool = val(&v[i_reset_on], false, "BondsResetOn")?;
     let mut owner_uid: Option<u16> = match i_owner {
         Some(i) => opt(&v[i], "Uids")?,
         None => None,
@@ -191,6 +194,7 @@ pub async fn fetch_epoch(
         .collect();
     let mut d = Batch::default();
     let r_bar_b = d.range((0..s.n).map(|u| keys::by_u16_u16("BlockAtRegistration", netuid, u)));
+    let reset_reads = ResetReads::add(&mut d, netuid, &hotkeys);
     let mut revealed: Vec<Vec<usize>> = Vec::new();
     let mut per_mech_b = Vec::new();
     for (m, &idx) in mechs.iter().enumerate() {
@@ -270,7 +274,7 @@ pub async fn fetch_epoch(
             server_emission: None,
         });
     }
-    let skip_uids: Vec<u16> = vd[r_bar_b]
+    let reregistered: Vec<u16> = vd[r_bar_b]
         .iter()
         .enumerate()
         .filter_map(|(u, x)| match val(x, 0u64, "BlockAtRegistration") {
@@ -279,6 +283,20 @@ pub async fn fetch_epoch(
             Err(e) => Some(Err(e)),
         })
         .collect::<Result<_, _>>()?;
+    let reset = reset_reads
+        .resolve(
+            node,
+            netuid,
+            block,
+            &hb,
+            &vd,
+            &hotkeys,
+            reset_on_s,
+            &reregistered,
+        )
+        .await?;
+    warnings.extend(reset.warnings);
+    let skip_uids = resets::merge(&reregistered, &reset.uids);
     let legacy = spec <= LEGACY_SPEC;
     let mut snapshot = Snapshot {
         netuid,
@@ -334,7 +352,16 @@ pub async fn fetch_epoch(
     if let Some(w) = &pinned.warning {
         warnings.push(w.clone());
     }
-    recorded.source = Some(source(node, &hp, &hb, spec, estimate, &pinned, warnings));
+    let mut src = source(node, &hp, &hb, spec, estimate, &pinned, warnings);
+    src.insert(
+        "skip_uids".into(),
+        json!({
+            "checked": "re-registered in B (BlockAtRegistration(netuid, uid) at B == B); bonds reset in B (Commitments::LastBondsReset(netuid, hotkey) at B == B for the uid's hotkey at B-1 or B, with BondsResetOn(netuid) true at B-1 or B)",
+            "reregistered": reregistered,
+            "bonds_reset": reset.uids,
+        }),
+    );
+    recorded.source = Some(src);
     Ok(Fetched {
         snapshot,
         recorded,

@@ -6,10 +6,13 @@ xxhash64/twox128, blake2_128 (hashlib), storage keys and SCALE encoders. It serv
 (snapshot.json + epoch.json) as chain state: for the epoch of each case at block B it defines
 the state after B-1 (the snapshot's inputs), after B (the recorded outputs) and after B+1
 (block B+1's pending emission). Options simulate commit-reveal reveals inside B, a uid
-re-registered in B, pruning, an older/newer runtime and a node that dies mid-walk.
+re-registered in B, a uid whose hotkey resets its bonds in B (a commitment with
+ResetBondsFlag: Commitments::LastBondsReset = B and, with BondsResetOn, its column stripped
+from every Bonds row at B), pruning, an older/newer runtime and a node that dies mid-walk.
 
 Usage: fake_node.py [--transport http|ws] [--spec N] [--reveal] [--reregister UID]
-       [--prune-below BLOCK] [--die-after N] [--log FILE] CASE_DIR[:NETUID] ...
+       [--bonds-reset UID [--bonds-reset-off]] [--prune-below BLOCK] [--die-after N]
+       [--log FILE] CASE_DIR[:NETUID] ...
 Prints "listening on URL" on its first line of stdout.
 """
 import argparse
@@ -107,6 +110,15 @@ def item(name):
     return twox128(b"SubtensorModule") + twox128(name.encode())
 
 
+def commitments_item(name):
+    return twox128(b"Commitments") + twox128(name.encode())
+
+
+def k_last_bonds_reset(netuid, account):
+    # StorageDoubleMap<Identity NetUid, Twox64Concat AccountId, BlockNumber (u32)>
+    return commitments_item("LastBondsReset") + u16(netuid) + twox64_concat(account)
+
+
 def k_id16(name, a):
     return item(name) + u16(a)
 
@@ -195,6 +207,13 @@ def case_states(snap, epoch, netuid, opts, stakes):
         S[k_id16_id16("Keys", netuid, u)] = hk[u]
         S[item("Uids") + u16(netuid) + blake2_128_concat(hk[u])] = u16(u)
         S[k_id16_id16("BlockAtRegistration", netuid, u)] = u64(snap["block_at_registration"][u])
+    reset = opts.bonds_reset if opts.bonds_reset is not None and opts.bonds_reset < n else None
+    if reset is not None:
+        if not opts.bonds_reset_off:  # absent = default false
+            S[k_id16("BondsResetOn", netuid)] = boolean(True)
+        S[k_last_bonds_reset(netuid, hk[reset])] = u32(B - 7)  # an older reset of the same hotkey
+        decoy = (reset + 1) % n  # reset long ago: not in B
+        S[k_last_bonds_reset(netuid, hk[decoy])] = u32(B - 3)
     E = snap["rao_emission"]
     inc = E // 10
     left = E - inc
@@ -237,7 +256,10 @@ def case_states(snap, epoch, netuid, opts, stakes):
             key = k_id16_id16("Bonds", idx, u)
             SB.pop(key, None)
             if u != rereg:
-                SB[key] = pairs(mo["bonds"][u])
+                row = mo["bonds"][u]
+                if reset is not None and not opts.bonds_reset_off:
+                    row = [p for p in row if p[0] != reset]  # do_reset_bonds strips the column
+                SB[key] = pairs(row)
         # commit blocks: even uids through WeightCommits v2 at S, odd ones (commit < B) through
         # TimelockedWeightCommits at S_B under the newest key; plus entries that must not count.
         tl_prefix = item("TimelockedWeightCommits") + twox64_concat(u16(idx))
@@ -268,6 +290,8 @@ def case_states(snap, epoch, netuid, opts, stakes):
                 entries, lambda c: c[0] + u64(c[1]) + vec(list(b"secret"), u8) + u64(9))
             for u in revealed:
                 S[k_id16_id16("Weights", idx, u)] = pairs([[u, 65535]])  # the stale row at S
+    if reset is not None:
+        SB[k_last_bonds_reset(netuid, hk[reset])] = u32(B)
     SB1 = dict(SB)
     for name, share in (("PendingServerEmission", inc // 2), ("PendingRootAlphaDivs", 0),
                         ("PendingValidatorEmission", inc - inc // 2)):
@@ -461,6 +485,8 @@ def main():
     ap.add_argument("--spec", type=int, default=425)
     ap.add_argument("--reveal", action="store_true")
     ap.add_argument("--reregister", type=int)
+    ap.add_argument("--bonds-reset", type=int)
+    ap.add_argument("--bonds-reset-off", action="store_true")
     ap.add_argument("--prune-below", type=int, default=0)
     ap.add_argument("--die-after", type=int, default=0)
     ap.add_argument("--log")
