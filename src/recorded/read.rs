@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::{Recorded, RecordedMechanism};
-use crate::snapshot::tree::{join, kind, parse_tree, read_text, show};
+use crate::snapshot::tree::{join, kind, parse_tree, read_text, show, TreeErrors};
 use crate::snapshot::{InputError, SparseRowU16};
 
 const TOP_FIELDS: [&str; 14] = [
@@ -50,21 +50,13 @@ struct Reader<'a> {
     file: &'a str,
 }
 
+impl TreeErrors for Reader<'_> {
+    fn file(&self) -> &str {
+        self.file
+    }
+}
+
 impl Reader<'_> {
-    fn err(&self, field: &str, uid: Option<usize>, message: impl Into<String>) -> InputError {
-        InputError {
-            file: self.file.to_string(),
-            field: field.to_string(),
-            uid,
-            message: message.into(),
-        }
-    }
-
-    fn object<'v>(&self, v: &'v Value, field: &str) -> Result<&'v Map<String, Value>, InputError> {
-        v.as_object()
-            .ok_or_else(|| self.err(field, None, format!("expected an object, got {}", kind(v))))
-    }
-
     /// The object's keys are exactly `fields` (all present, none other).
     fn exact_fields(
         &self,

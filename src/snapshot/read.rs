@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::tree::{join, kind, parse_tree, read_text, show};
+use super::tree::{join, kind, parse_tree, read_text, show, TreeErrors};
 use super::{Hyperparams, InputError, Layout, MechanismInput, Snapshot, SparseRowU16};
 
 /// Largest number of mechanisms a subnet can have.
@@ -81,21 +81,13 @@ struct Reader<'a> {
     file: &'a str,
 }
 
+impl TreeErrors for Reader<'_> {
+    fn file(&self) -> &str {
+        self.file
+    }
+}
+
 impl Reader<'_> {
-    fn err(&self, field: &str, uid: Option<usize>, message: impl Into<String>) -> InputError {
-        InputError {
-            file: self.file.to_string(),
-            field: field.to_string(),
-            uid,
-            message: message.into(),
-        }
-    }
-
-    fn object<'v>(&self, v: &'v Value, field: &str) -> Result<&'v Map<String, Value>, InputError> {
-        v.as_object()
-            .ok_or_else(|| self.err(field, None, format!("expected an object, got {}", kind(v))))
-    }
-
     fn check_fields(
         &self,
         obj: &Map<String, Value>,

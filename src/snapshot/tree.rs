@@ -64,3 +64,29 @@ pub fn show(v: &Value) -> String {
         s
     }
 }
+
+/// The errors an explaining reader raises about the document `file()`.
+pub trait TreeErrors {
+    /// The name errors give the document.
+    fn file(&self) -> &str;
+
+    /// An error naming the field and, for per-uid data, the uid.
+    fn err(&self, field: &str, uid: Option<usize>, message: impl Into<String>) -> InputError {
+        InputError {
+            file: self.file().to_string(),
+            field: field.to_string(),
+            uid,
+            message: message.into(),
+        }
+    }
+
+    /// `v` as an object, or an error naming `field` and what `v` is instead.
+    fn object<'v>(
+        &self,
+        v: &'v Value,
+        field: &str,
+    ) -> Result<&'v serde_json::Map<String, Value>, InputError> {
+        v.as_object()
+            .ok_or_else(|| self.err(field, None, format!("expected an object, got {}", kind(v))))
+    }
+}
