@@ -66,8 +66,11 @@ pub fn pending(jobs: Vec<Job>) -> (Vec<Job>, Vec<Job>) {
     jobs.into_iter().partition(|j| !j.output.is_file())
 }
 
-/// Writes `text` to a temporary file beside `path` and renames it into place, so that a file at
-/// `path` is always complete. Creates missing folders.
+/// Writes `text` to a temporary file beside `path` (`.NAME.PID.tmp`: one per writing process, so
+/// two processes writing the same output — a retried task beside its lost original — never
+/// share one) and renames it into place, so that a file at `path` is always complete. Creates
+/// missing folders. After the rename, temporary files of the same output left by processes that
+/// no longer run (a killed batch) are removed.
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
@@ -80,12 +83,61 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
     written.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         format!("{}: cannot write: {e}", path.display())
-    })
+    })?;
+    remove_orphaned_temps(dir, &name);
+    Ok(())
+}
+
+/// Removes `.NAME.PID.tmp` files in `dir` whose process is gone (Linux: no `/proc/PID`).
+fn remove_orphaned_temps(dir: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporary_files_of_dead_writers_are_removed() {
+        let dir = std::env::temp_dir().join(format!("yuma-jobs-tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        // PID 0 never names a user process; the own PID does.
+        let dead = dir.join(".epoch.json.0.tmp");
+        let live = dir.join(format!(".epoch.json.{}.tmp", std::process::id()));
+        std::fs::write(&dead, "partial").unwrap();
+        write_atomic(&dir.join("epoch.json"), "{}").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("epoch.json")).unwrap(),
+            "{}"
+        );
+        assert!(!dead.exists() || !Path::new("/proc/self").exists());
+        assert!(
+            !live.exists(),
+            "the own temporary file was renamed into place"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn shards_split_a_plan_exactly() {
