@@ -2,7 +2,7 @@
 //! the uid, and both values.
 
 use crate::json::Compact;
-use crate::output::{EpochOutput, EpochResult, MultiOutput};
+use crate::output::{EpochOutput, EpochResult, Terms};
 
 /// One differing value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,51 +131,6 @@ impl Collector {
         self.vec(&f("raw.ema_bonds"), &e.raw.ema_bonds, &g.raw.ema_bonds);
     }
 }
-
-/// The per-uid terms both layouts share.
-struct Terms<'a> {
-    netuid: u16,
-    block: u64,
-    n: u16,
-    active: &'a [bool],
-    stake: &'a [u16],
-    stake_weight: &'a [u64],
-    new_validator_permit: &'a [bool],
-    consensus: &'a [u16],
-    validator_trust: &'a [u16],
-    incentive: &'a [u16],
-    dividend: &'a [u16],
-    server_emission: &'a [u64],
-    validator_emission: &'a [u64],
-    emission: &'a [u64],
-}
-
-macro_rules! terms_from {
-    ($t:ty) => {
-        impl<'a> From<&'a $t> for Terms<'a> {
-            fn from(x: &'a $t) -> Self {
-                Terms {
-                    netuid: x.netuid,
-                    block: x.block,
-                    n: x.n,
-                    active: &x.active,
-                    stake: &x.stake,
-                    stake_weight: &x.stake_weight,
-                    new_validator_permit: &x.new_validator_permit,
-                    consensus: &x.consensus,
-                    validator_trust: &x.validator_trust,
-                    incentive: &x.incentive,
-                    dividend: &x.dividend,
-                    server_emission: &x.server_emission,
-                    validator_emission: &x.validator_emission,
-                    emission: &x.emission,
-                }
-            }
-        }
-    };
-}
-terms_from!(EpochOutput);
-terms_from!(MultiOutput);
 
 /// Every difference between `expected` and `got`, in field order.
 pub fn compare(expected: &EpochResult, got: &EpochResult) -> Vec<Mismatch> {

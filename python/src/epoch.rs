@@ -20,16 +20,6 @@ pub struct Epoch {
     traces: Option<Vec<Trace>>,
 }
 
-/// The per-uid vector `$f` of either layout.
-macro_rules! pick {
-    ($self:ident, $f:ident) => {
-        match &$self.result {
-            EpochResult::Single(e) => &e.$f[..],
-            EpochResult::Multi(m) => &m.$f[..],
-        }
-    };
-}
-
 fn single(e: &EpochOutput) -> Epoch {
     Epoch {
         result: EpochResult::Single(e.clone()),
@@ -42,75 +32,72 @@ impl Epoch {
     /// `!(last_update + activity_cutoff < block)` per uid (bool).
     #[getter]
     fn active<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<bool>> {
-        PyArray1::from_slice(py, pick!(self, active))
+        PyArray1::from_slice(py, self.result.terms().active)
     }
 
     /// Normalized stake as the chain stores it (`StakeWeight`, uint16).
     #[getter]
     fn stake<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u16>> {
-        PyArray1::from_slice(py, pick!(self, stake))
+        PyArray1::from_slice(py, self.result.terms().stake)
     }
 
     /// Total stake `alpha + tao·tao_weight` truncated to u64 (uint64).
     #[getter]
     fn stake_weight<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u64>> {
-        PyArray1::from_slice(py, pick!(self, stake_weight))
+        PyArray1::from_slice(py, self.result.terms().stake_weight)
     }
 
     /// Validator permits after the epoch (bool).
     #[getter]
     fn new_validator_permit<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<bool>> {
-        PyArray1::from_slice(py, pick!(self, new_validator_permit))
+        PyArray1::from_slice(py, self.result.terms().new_validator_permit)
     }
 
     /// Consensus, `x·65535` truncated (uint16).
     #[getter]
     fn consensus<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u16>> {
-        PyArray1::from_slice(py, pick!(self, consensus))
+        PyArray1::from_slice(py, self.result.terms().consensus)
     }
 
     /// Validator trust (uint16).
     #[getter]
     fn validator_trust<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u16>> {
-        PyArray1::from_slice(py, pick!(self, validator_trust))
+        PyArray1::from_slice(py, self.result.terms().validator_trust)
     }
 
     /// Incentive (uint16; for several mechanisms mechanism 0's, weighted).
     #[getter]
     fn incentive<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u16>> {
-        PyArray1::from_slice(py, pick!(self, incentive))
+        PyArray1::from_slice(py, self.result.terms().incentive)
     }
 
     /// Dividends (uint16).
     #[getter]
     fn dividend<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u16>> {
-        PyArray1::from_slice(py, pick!(self, dividend))
+        PyArray1::from_slice(py, self.result.terms().dividend)
     }
 
     /// Miner emission in rao (uint64).
     #[getter]
     fn server_emission<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u64>> {
-        PyArray1::from_slice(py, pick!(self, server_emission))
+        PyArray1::from_slice(py, self.result.terms().server_emission)
     }
 
     /// Validator emission in rao (uint64).
     #[getter]
     fn validator_emission<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u64>> {
-        PyArray1::from_slice(py, pick!(self, validator_emission))
+        PyArray1::from_slice(py, self.result.terms().validator_emission)
     }
 
     /// Combined emission in rao (uint64).
     #[getter]
     fn emission<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u64>> {
-        PyArray1::from_slice(py, pick!(self, emission))
+        PyArray1::from_slice(py, self.result.terms().emission)
     }
 
     #[getter]
     fn netuid(&self) -> u16 {
-        match &self.result {
-            EpochResult::Single(e) => e.netuid,
-            EpochResult::Multi(m) => m.netuid,
-        }
+        self.result.terms().netuid
     }
     #[getter]
     fn block(&self) -> u64 {

@@ -27,57 +27,7 @@
 use serde::Serialize;
 
 use super::concentration::{concentration, concentration_u16, spearman, Concentration};
-use crate::output::{EpochOutput, EpochResult, MultiOutput};
-
-/// The subnet-level terms of a result the metrics read (aggregated for a multi-mechanism one).
-#[derive(Clone, Copy, Debug)]
-pub struct Terms<'a> {
-    pub netuid: u16,
-    pub block: u64,
-    pub n: u16,
-    pub incentive: &'a [u16],
-    pub dividend: &'a [u16],
-    pub emission: &'a [u64],
-    pub validator_emission: &'a [u64],
-    pub stake_weight: &'a [u64],
-    pub new_validator_permit: &'a [bool],
-}
-
-/// The measured terms of `result`.
-pub fn terms(result: &EpochResult) -> Terms<'_> {
-    match result {
-        EpochResult::Single(e) => single_terms(e),
-        EpochResult::Multi(m) => multi_terms(m),
-    }
-}
-
-fn single_terms(e: &EpochOutput) -> Terms<'_> {
-    Terms {
-        netuid: e.netuid,
-        block: e.block,
-        n: e.n,
-        incentive: &e.incentive,
-        dividend: &e.dividend,
-        emission: &e.emission,
-        validator_emission: &e.validator_emission,
-        stake_weight: &e.stake_weight,
-        new_validator_permit: &e.new_validator_permit,
-    }
-}
-
-fn multi_terms(m: &MultiOutput) -> Terms<'_> {
-    Terms {
-        netuid: m.netuid,
-        block: m.block,
-        n: m.n,
-        incentive: &m.incentive,
-        dividend: &m.dividend,
-        emission: &m.emission,
-        validator_emission: &m.validator_emission,
-        stake_weight: &m.stake_weight,
-        new_validator_permit: &m.new_validator_permit,
-    }
-}
+use crate::output::EpochResult;
 
 /// One validator's pay against its stake in one epoch.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -109,7 +59,7 @@ pub struct EpochMetrics {
 
 /// The metrics of one epoch result.
 pub fn epoch_metrics(result: &EpochResult) -> EpochMetrics {
-    let t = terms(result);
+    let t = result.terms();
     let d_total: u128 = t.dividend.iter().map(|&d| u128::from(d)).sum();
     let s_total: u128 = t.stake_weight.iter().map(|&s| u128::from(s)).sum();
     let share = |x: u128, total: u128| (total > 0).then(|| x as f64 / total as f64);
@@ -194,13 +144,13 @@ pub fn sequence_metrics(results: &[EpochResult], roles: Option<&Roles>) -> Seque
     let mut epochs: Vec<EpochMetrics> = results.iter().map(epoch_metrics).collect();
     let n = results
         .iter()
-        .map(|r| usize::from(terms(r).n))
+        .map(|r| usize::from(r.terms().n))
         .max()
         .unwrap_or(0);
     let mut sums = vec![(0u64, 0u128, 0u128, false); n];
     let mut incentive_sum = vec![0u64; n];
     for r in results {
-        let t = terms(r);
+        let t = r.terms();
         for u in 0..usize::from(t.n) {
             let s = &mut sums[u];
             s.0 += u64::from(t.dividend[u]);
@@ -224,7 +174,7 @@ pub fn sequence_metrics(results: &[EpochResult], roles: Option<&Roles>) -> Seque
     let mut copiers = Vec::new();
     let mut spearman_cumulative = None;
     if let (Some(roles), Some(first)) = (roles, results.first()) {
-        let stake = terms(first).stake_weight;
+        let stake = first.terms().stake_weight;
         let stake_of = |u: u16| stake.get(usize::from(u)).copied().unwrap_or(0);
         let emitted = |u: u16| sums.get(usize::from(u)).map_or(0, |s| s.1);
         let honest_e: u128 = roles.honest.iter().map(|&u| emitted(u)).sum();
@@ -244,7 +194,7 @@ pub fn sequence_metrics(results: &[EpochResult], roles: Option<&Roles>) -> Seque
         }
         for (k, (m, r)) in epochs.iter_mut().zip(results).enumerate() {
             if let Some(q) = roles.quality.get(k) {
-                let inc = terms(r).incentive;
+                let inc = r.terms().incentive;
                 let (a, b): (Vec<u16>, Vec<f64>) = q
                     .iter()
                     .enumerate()

@@ -4,10 +4,12 @@
 mod csv;
 mod json;
 mod read;
+mod terms;
 
 pub use self::csv::{write_csv, CsvColumns, CSV_HEADER};
 pub use self::json::{epoch_json, mechanism_object_json, result_json};
 pub use self::read::{parse_epoch, read_epoch};
+pub use self::terms::Terms;
 
 /// I32F32 raw bits of the vectors and the final bonds matrix.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -1,56 +1,8 @@
 //! The comparison itself: recorded fields against the computed epoch.
 
 use super::{FieldSummary, Mismatch, Report, ValidateError, Value};
-use crate::output::{EpochOutput, EpochResult};
+use crate::output::EpochResult;
 use crate::recorded::{EmissionSource, Recorded};
-
-/// The computed values a recorded document is compared with.
-struct Computed<'a> {
-    netuid: u16,
-    block: u64,
-    n: u16,
-    active: &'a [bool],
-    stake: &'a [u16],
-    new_validator_permit: &'a [bool],
-    consensus: &'a [u16],
-    validator_trust: &'a [u16],
-    dividend: &'a [u16],
-    emission: &'a [u64],
-    mechanisms: Vec<&'a EpochOutput>,
-}
-
-impl<'a> From<&'a EpochResult> for Computed<'a> {
-    fn from(r: &'a EpochResult) -> Self {
-        match r {
-            EpochResult::Single(e) => Computed {
-                netuid: e.netuid,
-                block: e.block,
-                n: e.n,
-                active: &e.active,
-                stake: &e.stake,
-                new_validator_permit: &e.new_validator_permit,
-                consensus: &e.consensus,
-                validator_trust: &e.validator_trust,
-                dividend: &e.dividend,
-                emission: &e.emission,
-                mechanisms: vec![e],
-            },
-            EpochResult::Multi(m) => Computed {
-                netuid: m.netuid,
-                block: m.block,
-                n: m.n,
-                active: &m.active,
-                stake: &m.stake,
-                new_validator_permit: &m.new_validator_permit,
-                consensus: &m.consensus,
-                validator_trust: &m.validator_trust,
-                dividend: &m.dividend,
-                emission: &m.emission,
-                mechanisms: m.mechanisms.iter().collect(),
-            },
-        }
-    }
-}
 
 impl From<bool> for Value {
     fn from(b: bool) -> Self {
@@ -186,7 +138,8 @@ impl Comparer {
 /// block. Errors when the two cannot describe the same epoch (netuid, block, n, number of
 /// mechanisms).
 pub fn validate(computed: &EpochResult, recorded: &Recorded) -> Result<Report, ValidateError> {
-    let c = Computed::from(computed);
+    let c = computed.terms();
+    let mechanisms = computed.mechanism_outputs();
     let header = [
         ("netuid", u64::from(recorded.netuid), u64::from(c.netuid)),
         ("block", recorded.block, c.block),
@@ -199,11 +152,11 @@ pub fn validate(computed: &EpochResult, recorded: &Recorded) -> Result<Report, V
             )));
         }
     }
-    if recorded.mechanisms.len() != c.mechanisms.len() {
+    if recorded.mechanisms.len() != mechanisms.len() {
         return Err(ValidateError(format!(
             "field `mechanisms`: the recorded document has {} mechanism(s), the snapshot runs {}",
             recorded.mechanisms.len(),
-            c.mechanisms.len()
+            mechanisms.len()
         )));
     }
     let n = usize::from(c.n);
@@ -237,7 +190,7 @@ pub fn validate(computed: &EpochResult, recorded: &Recorded) -> Result<Report, V
     );
     cmp.vector("dividend", None, r.dividend.as_deref(), c.dividend);
     cmp.vector("emission", None, r.emission.as_deref(), c.emission);
-    for (m, (rm, cm)) in r.mechanisms.iter().zip(&c.mechanisms).enumerate() {
+    for (m, (rm, cm)) in r.mechanisms.iter().zip(&mechanisms).enumerate() {
         cmp.vector("incentive", Some(m), rm.incentive.as_deref(), &cm.incentive);
         cmp.bonds(m, rm.bonds.as_deref(), &cm.bonds);
         cmp.vector(
@@ -251,7 +204,7 @@ pub fn validate(computed: &EpochResult, recorded: &Recorded) -> Result<Report, V
         netuid: c.netuid,
         block: c.block,
         n: c.n,
-        mechanisms: c.mechanisms.len(),
+        mechanisms: mechanisms.len(),
         fields: cmp.fields,
         mismatches: cmp.mismatches,
         skip_uids: r.skip_uids.clone(),
