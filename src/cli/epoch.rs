@@ -9,7 +9,7 @@ use super::{write_out, CliError};
 use yuma::compare::compare;
 use yuma::epoch::trace::{trace_json, Trace};
 use yuma::jobs::write_atomic;
-use yuma::output::{result_json, write_csv, CsvColumns, EpochResult};
+use yuma::output::{result_json, write_csv, EpochResult, Terms};
 use yuma::recorded::{recorded_from_epoch, recorded_json};
 use yuma::snapshot::read_snapshot;
 
@@ -117,14 +117,13 @@ pub fn run(a: EpochArgs) -> Result<(), CliError> {
             if a.trace {
                 trace_json(&one, &traces[m..=m])
             } else if a.format == Format::Csv {
-                write_csv(&CsvColumns::from(&multi.mechanisms[m]))
+                write_csv(&Terms::from(&multi.mechanisms[m]))
             } else {
                 result_json(&one, false)
             }
         }
         _ if a.trace => trace_json(&result, &traces),
-        (EpochResult::Single(e), _) if a.format == Format::Csv => write_csv(&CsvColumns::from(e)),
-        (EpochResult::Multi(m), _) if a.format == Format::Csv => write_csv(&CsvColumns::from(m)),
+        _ if a.format == Format::Csv => write_csv(&result.terms()),
         _ => result_json(&result, false),
     };
     write_out(a.output.as_deref(), &text)

@@ -6,7 +6,7 @@ mod json;
 mod read;
 mod terms;
 
-pub use self::csv::{write_csv, CsvColumns, CSV_HEADER};
+pub use self::csv::{write_csv, CSV_HEADER};
 pub use self::json::{epoch_json, mechanism_object_json, result_json};
 pub use self::read::{parse_epoch, read_epoch};
 pub use self::terms::Terms;
