@@ -2,16 +2,23 @@
 // list (row offsets by an exclusive scan), each with its I32F32 bits and u16(x·65535).
 //   count_rows:   live entries per row        (one workgroup per row)
 //   scan_rows:    exclusive scan of the counts (one workgroup)
+//   scan_epochs:  each epoch's start in the batch's packed list (one workgroup for the batch)
 //   compact_rows: order-preserving copy       (one workgroup per row)
+// The packed lists of a batch's epochs follow each other, from bond_base[e] for epoch e, so the
+// whole batch is read back in one piece of bond_base[epochs] entries.
 
 @group(0) @binding(7) var<storage, read_write> row_offset: array<u32>;
 @group(0) @binding(8) var<storage, read_write> out_col: array<u32>;
 @group(0) @binding(9) var<storage, read_write> out_val: array<i64>;
 @group(0) @binding(10) var<storage, read_write> out_u16: array<u32>;
+@group(0) @binding(11) var<storage, read_write> bond_base: array<u32>;
 
 @compute @workgroup_size(256)
 fn count_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
-    let i = group_index(wid, nwg);
+    let i = enter(L_GROUPS_N, wid, nwg, lid3.x);
+    if i == NONE {
+        return;
+    }
     let lid = lid3.x;
     if i >= params.n {
         return;
@@ -19,17 +26,20 @@ fn count_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     let r = row_range(i);
     var c = 0u;
     for (var k = r.begin + lid; k < r.end; k += WG) {
-        c += m_live[k];
+        c += m_live[params.o_x + k];
     }
     let total = workgroup_scan(lid, c);
     if lid == WG - 1u {
-        row_offset[i + 1u] = total;
+        row_offset[params.o_n1 + i + 1u] = total;
     }
 }
 
 // One workgroup: row_offset[0] = 0 and row_offset[i + 1] = Σ_{r ≤ i} count_r.
 @compute @workgroup_size(256)
-fn scan_rows(@builtin(local_invocation_id) lid3: vec3<u32>) {
+fn scan_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    if enter(L_ONE, wid, nwg, lid3.x) == NONE {
+        return;
+    }
     let lid = lid3.x;
     let n = params.n;
     let share = contiguous_chunk(lid, n);
@@ -37,40 +47,66 @@ fn scan_rows(@builtin(local_invocation_id) lid3: vec3<u32>) {
     let end = share.y;
     var c = 0u;
     for (var i = begin; i < end; i++) {
-        c += row_offset[i + 1u];
+        c += row_offset[params.o_n1 + i + 1u];
     }
     var running = workgroup_scan(lid, c) - c;
     for (var i = begin; i < end; i++) {
-        running += row_offset[i + 1u];
-        row_offset[i + 1u] = running;
+        running += row_offset[params.o_n1 + i + 1u];
+        row_offset[params.o_n1 + i + 1u] = running;
     }
     if lid == 0u {
-        row_offset[0] = 0u;
+        row_offset[params.o_n1 + 0] = 0u;
+    }
+}
+
+// One workgroup for the whole batch: bond_base[e] = Σ_{e' < e} (live entries of epoch e'), and
+// bond_base[epochs] the batch's total.
+@compute @workgroup_size(256)
+fn scan_epochs(@builtin(local_invocation_id) lid3: vec3<u32>) {
+    let lid = lid3.x;
+    let epochs = launch[0];
+    let share = contiguous_chunk(lid, epochs);
+    var c = 0u;
+    for (var e = share.x; e < share.y; e++) {
+        let p = all_params[e];
+        c += row_offset[p.o_n1 + p.n];
+    }
+    var running = workgroup_scan(lid, c) - c;
+    for (var e = share.x; e < share.y; e++) {
+        bond_base[e] = running;
+        let p = all_params[e];
+        running += row_offset[p.o_n1 + p.n];
+    }
+    if lid == WG - 1u {
+        bond_base[epochs] = wg_scan[WG - 1u];
     }
 }
 
 @compute @workgroup_size(256)
 fn compact_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
-    let i = group_index(wid, nwg);
+    let i = enter(L_GROUPS_N, wid, nwg, lid3.x);
+    if i == NONE {
+        return;
+    }
     let lid = lid3.x;
     if i >= params.n {
         return;
     }
     let r = row_range(i);
-    var out = row_offset[i];
+    var out = row_offset[params.o_n1 + i];
     for (var start = r.begin; start < r.end; start += WG) {
         let k = start + lid;
         var live = 0u;
         if k < r.end {
-            live = m_live[k];
+            live = m_live[params.o_x + k];
         }
         let rank = workgroup_scan(lid, live);
         if live != 0u {
-            let at = out + rank - 1u;
+            let at = bond_base[params.epoch] + out + rank - 1u;
             let j = entry_col(k, r.base);
             out_col[at] = j;
-            out_val[at] = m_val[k];
-            out_u16[at] = fx_to_u16_proportion(m_val[k]);
+            out_val[at] = m_val[params.o_x + k];
+            out_u16[at] = fx_to_u16_proportion(m_val[params.o_x + k]);
         }
         out += workgroupUniformLoad(&wg_scan[WG - 1u]);
         // Everyone has read the total before the next chunk overwrites the scan.

@@ -10,7 +10,6 @@
 // bounds (validator k's value is its last live entry in column j, 0 when absent). Saturating
 // partial sums follow the chain's order exactly.
 
-@group(0) @binding(0) var<storage, read> params: Params;
 @group(0) @binding(1) var<storage, read_write> scal: array<i64>;
 @group(0) @binding(2) var<storage, read> active_stake: array<i64>;
 @group(0) @binding(3) var<storage, read_write> median_stake: array<i64>;
@@ -25,7 +24,10 @@
 
 // One workgroup: validators compacted in uid order, their stakes normalized, the minority.
 @compute @workgroup_size(256)
-fn median_stakes(@builtin(local_invocation_id) lid3: vec3<u32>) {
+fn median_stakes(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    if enter(L_ONE, wid, nwg, lid3.x) == NONE {
+        return;
+    }
     let lid = lid3.x;
     let n = params.n;
     let share = contiguous_chunk(lid, n);
@@ -33,44 +35,44 @@ fn median_stakes(@builtin(local_invocation_id) lid3: vec3<u32>) {
     let end = share.y;
     var c = 0u;
     for (var i = begin; i < end; i++) {
-        if active_stake[i] > 0li {
+        if active_stake[params.o_n + i] > 0li {
             c += 1u;
         }
     }
     var pos = workgroup_scan(lid, c) - c;
     let total_count = wg_scan[WG - 1u];
     for (var i = begin; i < end; i++) {
-        if active_stake[i] > 0li {
-            validator_pos[i] = pos;
-            median_stake[pos] = active_stake[i];
+        if active_stake[params.o_n + i] > 0li {
+            validator_pos[params.o_n + i] = pos;
+            median_stake[params.o_n + pos] = active_stake[params.o_n + i];
             pos += 1u;
         } else {
-            validator_pos[i] = NONE;
+            validator_pos[params.o_n + i] = NONE;
         }
     }
     // Other invocations read the compacted stakes next: make the storage writes visible.
     storageBarrier();
     var acc = 0li;
     for (var p = lid; p < total_count; p += WG) {
-        acc += median_stake[p];
+        acc += median_stake[params.o_n + p];
     }
     let stake_total = workgroup_sum(lid, acc);
     let sum = stake_total;
     workgroupBarrier();
     var acc2 = 0li;
     for (var p = lid; p < total_count; p += WG) {
-        var s = median_stake[p];
+        var s = median_stake[params.o_n + p];
         if sum != 0li {
             s = fx_safe_div(s, sum);
-            median_stake[p] = s;
+            median_stake[params.o_n + p] = s;
         }
         acc2 += s;
     }
     let median_total = workgroup_sum(lid, acc2);
     if lid == 0u {
-        scal[S_N_VALIDATORS] = i64(total_count);
-        scal[S_MEDIAN_TOTAL] = median_total;
-        scal[S_MINORITY] = fx_sub_sat(median_total, params.kappa);
+        scal[params.epoch * SCAL_CELLS + S_N_VALIDATORS] = i64(total_count);
+        scal[params.epoch * SCAL_CELLS + S_MEDIAN_TOTAL] = median_total;
+        scal[params.epoch * SCAL_CELLS + S_MINORITY] = fx_sub_sat(median_total, params.kappa);
     }
 }
 
@@ -82,14 +84,14 @@ fn next_value(p: u32, cursor: ptr<function, u32>, end: u32) -> i64 {
         if *cursor >= end {
             break;
         }
-        let e = w_col_idx[*cursor];
-        let q = validator_pos[w_row[e]];
-        if q == NONE || w_live[e] == 0u || q < p {
+        let e = w_col_idx[params.o_e + *cursor];
+        let q = validator_pos[params.o_n + w_row[params.o_e + e]];
+        if q == NONE || w_live[params.o_x + e] == 0u || q < p {
             *cursor += 1u;
             continue;
         }
         if q == p {
-            v = w_val[e];
+            v = w_val[params.o_x + e];
             *cursor += 1u;
             continue;
         }
@@ -142,11 +144,11 @@ fn search_step(s: Search, minority: i64, pivot: i64, lo_stake: i64, hi_stake: i6
 // The chain's search for column j by one invocation, reading the column list on every pass
 // (used when there are more validators than fit in workgroup memory).
 fn median_sequential(j: u32) -> i64 {
-    let count = u32(scal[S_N_VALIDATORS]);
-    let minority = scal[S_MINORITY];
-    let col_begin = w_col_ptr[j];
-    let col_end = w_col_ptr[j + 1u];
-    var search = search_start(scal[S_MEDIAN_TOTAL]);
+    let count = u32(scal[params.epoch * SCAL_CELLS + S_N_VALIDATORS]);
+    let minority = scal[params.epoch * SCAL_CELLS + S_MINORITY];
+    let col_begin = w_col_ptr[params.o_n1 + j];
+    let col_end = w_col_ptr[params.o_n1 + j + 1u];
+    var search = search_start(scal[params.epoch * SCAL_CELLS + S_MEDIAN_TOTAL]);
     var rounds = 0u;
     var result = 0li;
     loop {
@@ -190,10 +192,10 @@ fn median_sequential(j: u32) -> i64 {
             let v = next_value(p, &cur, col_end);
             if search_contains(search, v) {
                 if v < pivot {
-                    lo_stake = fx_add_sat(lo_stake, median_stake[p]);
+                    lo_stake = fx_add_sat(lo_stake, median_stake[params.o_n + p]);
                     n_lo += 1u;
                 } else if v > pivot {
-                    hi_stake = fx_add_sat(hi_stake, median_stake[p]);
+                    hi_stake = fx_add_sat(hi_stake, median_stake[params.o_n + p]);
                     n_hi += 1u;
                 }
             }
@@ -217,12 +219,16 @@ const SHARED_VALIDATORS: u32 = 1024u;
 // More validators than workgroup memory holds: one invocation per column (the kernel above
 // does nothing then, and this one does nothing otherwise).
 @compute @workgroup_size(256)
-fn weighted_median_wide(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let j = linear_id(gid, nwg);
-    if j >= params.n || u32(scal[S_N_VALIDATORS]) <= SHARED_VALIDATORS {
+fn weighted_median_wide(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let group = enter(L_ITEMS_N, wid, nwg, lid3.x);
+    if group == NONE {
         return;
     }
-    consensus[j] = median_sequential(j);
+    let j = group * WG + lid3.x;
+    if j >= params.n || u32(scal[params.epoch * SCAL_CELLS + S_N_VALIDATORS]) <= SHARED_VALIDATORS {
+        return;
+    }
+    consensus[params.o_n + j] = median_sequential(j);
 }
 
 var<workgroup> col_val: array<i64, 1024>;
@@ -231,7 +237,7 @@ var<workgroup> shared_value: i64;
 // scal[k], workgroup-uniform.
 fn uniform_scal(lid: u32, k: u32) -> i64 {
     if lid == 0u {
-        shared_value = scal[k];
+        shared_value = scal[params.epoch * SCAL_CELLS + k];
     }
     let v = workgroupUniformLoad(&shared_value);
     workgroupBarrier();
@@ -243,7 +249,10 @@ fn uniform_scal(lid: u32, k: u32) -> i64 {
 // pivot, and the stake sums.
 @compute @workgroup_size(256)
 fn weighted_median(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
-    let j = group_index(wid, nwg);
+    let j = enter(L_GROUPS_N, wid, nwg, lid3.x);
+    if j == NONE {
+        return;
+    }
     let lid = lid3.x;
     if j >= params.n {
         return;
@@ -260,15 +269,15 @@ fn weighted_median(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
     workgroupBarrier();
     // Validator k's value: the last live entry of its row in this column (duplicates of one row
     // are adjacent in the column list, and share liveness).
-    let col_begin = w_col_ptr[j];
-    let col_end = w_col_ptr[j + 1u];
+    let col_begin = w_col_ptr[params.o_n1 + j];
+    let col_end = w_col_ptr[params.o_n1 + j + 1u];
     for (var t = col_begin + lid; t < col_end; t += WG) {
-        let e = w_col_idx[t];
-        let r = w_row[e];
-        let q = validator_pos[r];
-        let last_of_row = t + 1u == col_end || w_row[w_col_idx[t + 1u]] != r;
-        if q != NONE && w_live[e] != 0u && last_of_row {
-            col_val[q] = w_val[e];
+        let e = w_col_idx[params.o_e + t];
+        let r = w_row[params.o_e + e];
+        let q = validator_pos[params.o_n + r];
+        let last_of_row = t + 1u == col_end || w_row[params.o_e + w_col_idx[params.o_e + t + 1u]] != r;
+        if q != NONE && w_live[params.o_x + e] != 0u && last_of_row {
+            col_val[q] = w_val[params.o_x + e];
         }
     }
     workgroupBarrier();
@@ -322,10 +331,10 @@ fn weighted_median(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
             if search_contains(search, v) {
                 if v < pivot {
                     lo_count += 1li;
-                    lo_part = fx_add_sat(lo_part, median_stake[p]);
+                    lo_part = fx_add_sat(lo_part, median_stake[params.o_n + p]);
                 } else if v > pivot {
                     hi_count += 1li;
-                    hi_part = fx_add_sat(hi_part, median_stake[p]);
+                    hi_part = fx_add_sat(hi_part, median_stake[params.o_n + p]);
                 }
             }
         }
@@ -348,6 +357,6 @@ fn weighted_median(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
         }
     }
     if lid == 0u {
-        consensus[j] = result;
+        consensus[params.o_n + j] = result;
     }
 }

@@ -8,29 +8,37 @@
 @group(0) @binding(9) var<storage, read_write> dividends: array<i64>;
 
 @compute @workgroup_size(256)
-fn dividends_yuma2(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = linear_id(gid, nwg);
+fn dividends_yuma2(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let group = enter(L_ITEMS_N, wid, nwg, lid3.x);
+    if group == NONE {
+        return;
+    }
+    let i = group * WG + lid3.x;
     if i >= params.n {
         return;
     }
     let r = row_range(i);
     var acc = 0li;
     for (var k = r.begin; k < r.end; k++) {
-        if m_live[k] != 0u {
+        if m_live[params.o_x + k] != 0u {
             let j = entry_col(k, r.base);
             var inc = 0li;
             if j < params.n {
-                inc = incentive[j];
+                inc = incentive[params.o_n + j];
             }
-            acc = fx_add_sat(acc, fx_mul_sat(inc, m_val[k]));
+            acc = fx_add_sat(acc, fx_mul_sat(inc, m_val[params.o_x + k]));
         }
     }
-    dividends[i] = acc;
+    dividends[params.o_n + i] = acc;
 }
 
 @compute @workgroup_size(256)
-fn dividends_yuma3(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = linear_id(gid, nwg);
+fn dividends_yuma3(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let group = enter(L_ITEMS_N, wid, nwg, lid3.x);
+    if group == NONE {
+        return;
+    }
+    let i = group * WG + lid3.x;
     if i >= params.n {
         return;
     }
@@ -38,10 +46,10 @@ fn dividends_yuma3(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
     var total = 0li;
     for (var k = r.begin; k < r.end; k++) {
         let j = entry_col(k, r.base);
-        if m_live[k] != 0u && j < params.n {
-            total += fx_mul_sat(m_val[k], incentive[j]);
+        if m_live[params.o_x + k] != 0u && j < params.n {
+            total += fx_mul_sat(m_val[params.o_x + k], incentive[params.o_n + j]);
         }
     }
-    let d = fx_mul_checked(total, active_stake[i]);
-    dividends[i] = select(0li, d.value, d.ok);
+    let d = fx_mul_checked(total, active_stake[params.o_n + i]);
+    dividends[params.o_n + i] = select(0li, d.value, d.ok);
 }

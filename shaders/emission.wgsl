@@ -6,7 +6,6 @@
 //   rao_i = u64(I96F32(x_i) · I96F32(rao_emission))
 // Also converts the per-uid proportions to the u16 terms the chain stores.
 
-@group(0) @binding(0) var<storage, read> params: Params;
 @group(0) @binding(1) var<storage, read> incentive: array<i64>;
 @group(0) @binding(2) var<storage, read> dividends: array<i64>;
 @group(0) @binding(3) var<storage, read> active_stake: array<i64>;
@@ -20,41 +19,44 @@
 @group(0) @binding(11) var<storage, read_write> terms_u16: array<u32>;
 
 @compute @workgroup_size(256)
-fn emission(@builtin(local_invocation_id) lid3: vec3<u32>) {
+fn emission(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    if enter(L_ONE, wid, nwg, lid3.x) == NONE {
+        return;
+    }
     let lid = lid3.x;
     let n = params.n;
     var acc = 0li;
     var acc_active = 0li;
     for (var i = lid; i < n; i += WG) {
-        let c = fx_add_sat(incentive[i], dividends[i]);
-        combined_share[i] = c;
+        let c = fx_add_sat(incentive[params.o_n + i], dividends[params.o_n + i]);
+        combined_share[params.o_n + i] = c;
         acc += c;
-        acc_active += active_stake[i];
+        acc_active += active_stake[params.o_n + i];
     }
     let sum = workgroup_sum(lid, acc);
     let active_sum = workgroup_sum(lid, acc_active);
     for (var i = lid; i < n; i += WG) {
-        var server = incentive[i];
-        var validator = dividends[i];
-        var combined = combined_share[i];
+        var server = incentive[params.o_n + i];
+        var validator = dividends[params.o_n + i];
+        var combined = combined_share[params.o_n + i];
         if sum != 0li {
             server = fx_safe_div(server, sum);
             validator = fx_safe_div(validator, sum);
             combined = fx_safe_div(combined, sum);
         } else {
-            let fallback = select(active_stake[i], stake[i], active_sum == 0li);
+            let fallback = select(active_stake[params.o_n + i], stake[params.o_n + i], active_sum == 0li);
             validator = fallback;
             combined = fallback;
         }
-        server_share[i] = server;
-        validator_share[i] = validator;
-        combined_share[i] = combined;
-        rao[i] = fx_rao(server, params.rao_emission);
-        rao[n + i] = fx_rao(validator, params.rao_emission);
-        rao[2u * n + i] = fx_rao(combined, params.rao_emission);
-        terms_u16[i] = fx_to_u16_proportion(consensus[i]);
-        terms_u16[n + i] = fx_to_u16_proportion(trust[i]);
-        terms_u16[2u * n + i] = fx_to_u16_proportion(incentive[i]);
-        terms_u16[3u * n + i] = fx_to_u16_proportion(dividends[i]);
+        server_share[params.o_n + i] = server;
+        validator_share[params.o_n + i] = validator;
+        combined_share[params.o_n + i] = combined;
+        rao[3u * params.o_n + i] = fx_rao(server, params.rao_emission);
+        rao[3u * params.o_n + n + i] = fx_rao(validator, params.rao_emission);
+        rao[3u * params.o_n + 2u * n + i] = fx_rao(combined, params.rao_emission);
+        terms_u16[4u * params.o_n + i] = fx_to_u16_proportion(consensus[params.o_n + i]);
+        terms_u16[4u * params.o_n + n + i] = fx_to_u16_proportion(trust[params.o_n + i]);
+        terms_u16[4u * params.o_n + 2u * n + i] = fx_to_u16_proportion(incentive[params.o_n + i]);
+        terms_u16[4u * params.o_n + 3u * n + i] = fx_to_u16_proportion(dividends[params.o_n + i]);
     }
 }

@@ -4,7 +4,6 @@
 //   rank_j     = Σ_i clipped_ij · active_stake_i      (saturating, in row order)
 // incentive = normalize(rank) runs in normalize.wgsl.
 
-@group(0) @binding(0) var<storage, read> params: Params;
 @group(0) @binding(1) var<storage, read> w_val: array<i64>;
 @group(0) @binding(2) var<storage, read> w_live: array<u32>;
 @group(0) @binding(3) var<storage, read> w_col: array<u32>;
@@ -21,14 +20,18 @@
 
 
 @compute @workgroup_size(256)
-fn clip(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let e = linear_id(gid, nwg);
+fn clip(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let group = enter(L_ITEMS_W, wid, nwg, lid3.x);
+    if group == NONE {
+        return;
+    }
+    let e = group * WG + lid3.x;
     if e >= params.nnz_w {
         return;
     }
-    let v = w_val[e];
-    let c = consensus[w_col[e]];
-    var live = w_live[e] != 0u;
+    let v = w_val[params.o_x + e];
+    let c = consensus[params.o_n + w_col[params.o_e + e]];
+    var live = w_live[params.o_x + e] != 0u;
     var out = v;
     if c < v {
         out = c;
@@ -36,41 +39,48 @@ fn clip(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
             live = false;
         }
     }
-    c_live[e] = select(0u, 1u, live);
-    c_val[e] = select(0li, out, live);
+    c_live[params.o_x + e] = select(0u, 1u, live);
+    c_val[params.o_x + e] = select(0li, out, live);
 }
 
 // One workgroup per row.
 @compute @workgroup_size(256)
 fn validator_trust(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
-    let i = group_index(wid, nwg);
+    let i = enter(L_GROUPS_N, wid, nwg, lid3.x);
+    if i == NONE {
+        return;
+    }
     let lid = lid3.x;
     if i >= params.n {
         return;
     }
     var acc = 0li;
-    for (var e = w_row_ptr[i] + lid; e < w_row_ptr[i + 1u]; e += WG) {
-        acc += c_val[e];
+    for (var e = w_row_ptr[params.o_n1 + i] + lid; e < w_row_ptr[params.o_n1 + i + 1u]; e += WG) {
+        acc += c_val[params.o_x + e];
     }
     let total = workgroup_sum(lid, acc);
     if lid == 0u {
-        trust[i] = total;
+        trust[params.o_n + i] = total;
     }
 }
 
 // One thread per column, folding its entries in row order.
 @compute @workgroup_size(256)
-fn ranks(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let j = linear_id(gid, nwg);
+fn ranks(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let group = enter(L_ITEMS_N, wid, nwg, lid3.x);
+    if group == NONE {
+        return;
+    }
+    let j = group * WG + lid3.x;
     if j >= params.n {
         return;
     }
     var acc = 0li;
-    for (var p = w_col_ptr[j]; p < w_col_ptr[j + 1u]; p++) {
-        let e = w_col_idx[p];
-        if c_live[e] != 0u {
-            acc = fx_add_sat(acc, fx_mul_sat(active_stake[w_row[e]], c_val[e]));
+    for (var p = w_col_ptr[params.o_n1 + j]; p < w_col_ptr[params.o_n1 + j + 1u]; p++) {
+        let e = w_col_idx[params.o_e + p];
+        if c_live[params.o_x + e] != 0u {
+            acc = fx_add_sat(acc, fx_mul_sat(active_stake[params.o_n + w_row[params.o_e + e]], c_val[params.o_x + e]));
         }
     }
-    rank[j] = acc;
+    rank[params.o_n + j] = acc;
 }

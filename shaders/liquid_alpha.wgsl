@@ -9,8 +9,7 @@
 //   decayed_j = (1 − α_ij)·b_ij (last live bond on j wins),
 //   ema_ij    = min(decayed_j + max(α_ij·w_ij, 0), 1) for each W_b entry, kept when > 0.
 
-@group(0) @binding(0) var<storage, read> params: Params;
-@group(0) @binding(1) var<storage, read> view: MatView;
+@group(0) @binding(1) var<storage, read> view: array<MatView>;
 @group(0) @binding(2) var<storage, read> m_val: array<i64>;
 @group(0) @binding(3) var<storage, read> m_live: array<u32>;
 @group(0) @binding(4) var<storage, read> m_row_ptr: array<u32>;
@@ -55,11 +54,11 @@ fn merged_bond(cursor: ptr<function, u32>, end: u32, j: u32) -> i64 {
             return 0li;
         }
         let e = *cursor;
-        if b_live[e] == 0u || b_col[e] < j {
+        if b_live[params.o_x + e] == 0u || b_col[params.o_e + e] < j {
             *cursor += 1u;
             continue;
         }
-        return select(0li, b_val[e], b_col[e] == j);
+        return select(0li, b_val[params.o_x + e], b_col[params.o_e + e] == j);
     }
     return 0li;
 }
@@ -71,11 +70,11 @@ fn merged_weight(cursor: ptr<function, u32>, end: u32, j: u32) -> i64 {
             return 0li;
         }
         let e = *cursor;
-        if m_live[e] == 0u || m_col[e] < j {
+        if m_live[params.o_x + e] == 0u || m_col[params.o_e + e] < j {
             *cursor += 1u;
             continue;
         }
-        return select(0li, m_val[e], m_col[e] == j);
+        return select(0li, m_val[params.o_x + e], m_col[params.o_e + e] == j);
     }
     return 0li;
 }
@@ -85,36 +84,40 @@ fn merged_weight(cursor: ptr<function, u32>, end: u32, j: u32) -> i64 {
 // ema_liquid) the chain's merge reads there. Only the merge is sequential; α follows in
 // parallel (liquid_alpha).
 @compute @workgroup_size(64)
-fn liquid_merge(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let s = gid.x + gid.y * nwg.x * 64u;
-    if s >= params.n_slots || scal[S_LIQUID] == 0li {
+fn liquid_merge(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let group = enter(L_ITEMS64_S, wid, nwg, lid3.x);
+    if group == NONE {
+        return;
+    }
+    let s = group * 64u + lid3.x;
+    if s >= params.n_slots || scal[params.epoch * SCAL_CELLS + S_LIQUID] == 0li {
         return;
     }
     let n = params.n;
     let base = s * n;
-    let r = slot_rows[s];
-    var bc = b_row_ptr[r];
-    let b_end = b_row_ptr[r + 1u];
-    if view.dense != 0u {
+    let r = slot_rows[params.o_s + s];
+    var bc = b_row_ptr[params.o_n1 + r];
+    let b_end = b_row_ptr[params.o_n1 + r + 1u];
+    if view[params.epoch].dense != 0u {
         for (var j = 0u; j < n; j++) {
-            if m_live[base + j] != 0u {
-                merged_w[base + j] = m_val[base + j];
-                decayed[base + j] = merged_bond(&bc, b_end, j);
+            if m_live[params.o_x + base + j] != 0u {
+                merged_w[params.o_x + base + j] = m_val[params.o_x + base + j];
+                decayed[params.o_x + base + j] = merged_bond(&bc, b_end, j);
             }
         }
         return;
     }
-    var wc = m_row_ptr[r];
-    let w_end = m_row_ptr[r + 1u];
+    var wc = m_row_ptr[params.o_n1 + r];
+    let w_end = m_row_ptr[params.o_n1 + r + 1u];
     var last = NONE;
-    for (var t = m_row_ptr[r]; t < w_end; t++) {
-        let j = m_col[m_sorted[t]];
+    for (var t = m_row_ptr[params.o_n1 + r]; t < w_end; t++) {
+        let j = m_col[params.o_e + m_sorted[params.o_e + t]];
         if j == last {
             continue;
         }
         last = j;
-        merged_w[base + j] = merged_weight(&wc, w_end, j);
-        decayed[base + j] = merged_bond(&bc, b_end, j);
+        merged_w[params.o_x + base + j] = merged_weight(&wc, w_end, j);
+        decayed[params.o_x + base + j] = merged_bond(&bc, b_end, j);
     }
 }
 
@@ -122,27 +125,30 @@ fn liquid_merge(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
 // (repeated columns write the same value).
 @compute @workgroup_size(256)
 fn liquid_alpha(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
-    let s = group_index(wid, nwg);
+    let s = enter(L_GROUPS_S, wid, nwg, lid3.x);
+    if s == NONE {
+        return;
+    }
     let lid = lid3.x;
-    if s >= params.n_slots || scal[S_LIQUID] == 0li {
+    if s >= params.n_slots || scal[params.epoch * SCAL_CELLS + S_LIQUID] == 0li {
         return;
     }
     let n = params.n;
     let base = s * n;
-    let r = slot_rows[s];
+    let r = slot_rows[params.o_s + s];
     var begin = base;
     var end = base + n;
-    if view.dense == 0u {
-        begin = m_row_ptr[r];
-        end = m_row_ptr[r + 1u];
+    if view[params.epoch].dense == 0u {
+        begin = m_row_ptr[params.o_n1 + r];
+        end = m_row_ptr[params.o_n1 + r + 1u];
     }
     for (var k = begin + lid; k < end; k += WG) {
-        if m_live[k] != 0u {
+        if m_live[params.o_x + k] != 0u {
             var j = k - base;
-            if view.dense == 0u {
-                j = m_col[k];
+            if view[params.epoch].dense == 0u {
+                j = m_col[params.o_e + k];
             }
-            alpha_dense[base + j] = alpha_sigmoid(consensus[j], merged_w[base + j], decayed[base + j]);
+            alpha_dense[params.o_x + base + j] = alpha_sigmoid(consensus[params.o_n + j], merged_w[params.o_x + base + j], decayed[params.o_x + base + j]);
         }
     }
 }
@@ -150,53 +156,56 @@ fn liquid_alpha(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
 // One workgroup per slot row.
 @compute @workgroup_size(256)
 fn ema_liquid(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
-    let s = group_index(wid, nwg);
+    let s = enter(L_GROUPS_S, wid, nwg, lid3.x);
+    if s == NONE {
+        return;
+    }
     let lid = lid3.x;
-    if s >= params.n_slots || scal[S_LIQUID] == 0li {
+    if s >= params.n_slots || scal[params.epoch * SCAL_CELLS + S_LIQUID] == 0li {
         return;
     }
     let n = params.n;
     let base = s * n;
-    let r = slot_rows[s];
+    let r = slot_rows[params.o_s + s];
     for (var j = lid; j < n; j += WG) {
-        decayed[base + j] = 0li;
+        decayed[params.o_x + base + j] = 0li;
     }
     storageBarrier();
     // Distinct bond columns in parallel; a repeated column keeps its last live bond (one
     // invocation, storage order).
-    let parallel = b_distinct[r] != 0u;
+    let parallel = b_distinct[params.o_n + r] != 0u;
     if parallel || lid == 0u {
-        var e = b_row_ptr[r];
+        var e = b_row_ptr[params.o_n1 + r];
         var step = 1u;
         if parallel {
             e += lid;
             step = WG;
         }
-        for (; e < b_row_ptr[r + 1u]; e += step) {
-            let j = b_col[e];
-            if b_live[e] != 0u && j < n {
-                decayed[base + j] = fx_mul_sat(fx_sub_sat(ONE, alpha_dense[base + j]), b_val[e]);
+        for (; e < b_row_ptr[params.o_n1 + r + 1u]; e += step) {
+            let j = b_col[params.o_e + e];
+            if b_live[params.o_x + e] != 0u && j < n {
+                decayed[params.o_x + base + j] = fx_mul_sat(fx_sub_sat(ONE, alpha_dense[params.o_x + base + j]), b_val[params.o_x + e]);
             }
         }
     }
     storageBarrier();
     var begin = base;
     var end = base + n;
-    if view.dense == 0u {
-        begin = m_row_ptr[r];
-        end = m_row_ptr[r + 1u];
+    if view[params.epoch].dense == 0u {
+        begin = m_row_ptr[params.o_n1 + r];
+        end = m_row_ptr[params.o_n1 + r + 1u];
     }
     for (var k = begin + lid; k < end; k += WG) {
         var v = 0li;
-        if m_live[k] != 0u {
+        if m_live[params.o_x + k] != 0u {
             var j = k - base;
-            if view.dense == 0u {
-                j = m_col[k];
+            if view[params.epoch].dense == 0u {
+                j = m_col[params.o_e + k];
             }
-            let a = alpha_dense[base + j];
-            v = min(fx_add_sat(decayed[base + j], max(fx_mul_sat(a, m_val[k]), 0li)), ONE);
+            let a = alpha_dense[params.o_x + base + j];
+            v = min(fx_add_sat(decayed[params.o_x + base + j], max(fx_mul_sat(a, m_val[params.o_x + k]), 0li)), ONE);
         }
-        o_live[k] = select(0u, 1u, v > 0li);
-        o_val[k] = select(0li, v, v > 0li);
+        o_live[params.o_x + k] = select(0u, 1u, v > 0li);
+        o_val[params.o_x + k] = select(0li, v, v > 0li);
     }
 }

@@ -2,8 +2,7 @@
 // dense slot rows (row i in slot row_slot[i], n cells). Bindings 0–6; prepended to the stage
 // files that walk rows (dividends.wgsl, compact.wgsl), which declare their own from 7 on.
 
-@group(0) @binding(0) var<storage, read> params: Params;
-@group(0) @binding(1) var<storage, read> view: MatView;
+@group(0) @binding(1) var<storage, read> view: array<MatView>;
 @group(0) @binding(2) var<storage, read> m_val: array<i64>;
 @group(0) @binding(3) var<storage, read> m_live: array<u32>;
 @group(0) @binding(4) var<storage, read> m_row_ptr: array<u32>;
@@ -18,20 +17,20 @@ struct RowRange {
 }
 
 fn row_range(i: u32) -> RowRange {
-    if view.dense != 0u {
-        let s = row_slot[i];
+    if view[params.epoch].dense != 0u {
+        let s = row_slot[params.o_n + i];
         if s == NONE {
             return RowRange(0u, 0u, 0u);
         }
         return RowRange(s * params.n, s * params.n + params.n, s * params.n);
     }
-    return RowRange(m_row_ptr[i], m_row_ptr[i + 1u], 0u);
+    return RowRange(m_row_ptr[params.o_n1 + i], m_row_ptr[params.o_n1 + i + 1u], 0u);
 }
 
 // The column of entry k of a row starting at `base`.
 fn entry_col(k: u32, base: u32) -> u32 {
-    if view.dense != 0u {
+    if view[params.epoch].dense != 0u {
         return k - base;
     }
-    return m_col[k];
+    return m_col[params.o_e + k];
 }

@@ -4,7 +4,6 @@
 //   active_i     = normalize(stake ∘ ¬inactive ∘ old_permit)   (wrapping sum, safe division)
 // Both run in one workgroup (n ≤ 65,535); the (n − k)-th key is found by a radix select.
 
-@group(0) @binding(0) var<storage, read> params: Params;
 @group(0) @binding(1) var<storage, read> stake: array<i64>;
 @group(0) @binding(2) var<storage, read> inactive: array<u32>;
 @group(0) @binding(3) var<storage, read> old_permit: array<u32>;
@@ -17,7 +16,7 @@ var<workgroup> chosen_below: u32;
 
 // Stake as an unsigned key with the same order as the signed value.
 fn stake_key(i: u32) -> u64 {
-    return bitcast<u64>(stake[i]) ^ 0x8000000000000000lu;
+    return bitcast<u64>(stake[params.o_n + i]) ^ 0x8000000000000000lu;
 }
 
 // Digit d (8 bits, most significant first) of uid i's sort key (stake key, then uid): the
@@ -30,7 +29,10 @@ fn key_digit(i: u32, d: u32) -> u32 {
 }
 
 @compute @workgroup_size(256)
-fn new_permits(@builtin(local_invocation_id) lid3: vec3<u32>) {
+fn new_permits(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    if enter(L_ONE, wid, nwg, lid3.x) == NONE {
+        return;
+    }
     let lid = lid3.x;
     let n = params.n;
     let k = params.k;
@@ -82,7 +84,7 @@ fn new_permits(@builtin(local_invocation_id) lid3: vec3<u32>) {
         }
     }
     for (var i = lid; i < n; i += WG) {
-        var p = stake[i] != 0li;
+        var p = stake[params.o_n + i] != 0li;
         if clear_all {
             p = false;
         } else if n > k {
@@ -94,27 +96,30 @@ fn new_permits(@builtin(local_invocation_id) lid3: vec3<u32>) {
         if i == params.owner {
             p = true;
         }
-        new_permit[i] = select(0u, 1u, p);
+        new_permit[params.o_n + i] = select(0u, 1u, p);
     }
 }
 
 @compute @workgroup_size(256)
-fn active_stake_normalize(@builtin(local_invocation_id) lid3: vec3<u32>) {
+fn active_stake_normalize(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    if enter(L_ONE, wid, nwg, lid3.x) == NONE {
+        return;
+    }
     let lid = lid3.x;
     var acc = 0li;
     for (var i = lid; i < params.n; i += WG) {
-        var a = stake[i];
-        if inactive[i] != 0u || old_permit[i] == 0u {
+        var a = stake[params.o_n + i];
+        if inactive[params.o_n + i] != 0u || old_permit[params.o_n + i] == 0u {
             a = 0li;
         }
-        active_stake[i] = a;
+        active_stake[params.o_n + i] = a;
         acc += a;
     }
     let total = workgroup_sum(lid, acc);
     let sum = total;
     if sum != 0li {
         for (var i = lid; i < params.n; i += WG) {
-            active_stake[i] = fx_safe_div(active_stake[i], sum);
+            active_stake[params.o_n + i] = fx_safe_div(active_stake[params.o_n + i], sum);
         }
     }
 }

@@ -4,7 +4,6 @@
 //   stake_i    = I32F32(filtered_i / Σ filtered)          (wrapping sum, safe division)
 //   inactive_i = last_update_i + activity_cutoff < block  (saturating add)
 
-@group(0) @binding(0) var<storage, read> params: Params;
 @group(0) @binding(1) var<storage, read_write> scal: array<i64>;
 @group(0) @binding(2) var<storage, read> alpha_stake: array<u64>;
 @group(0) @binding(3) var<storage, read> tao_stake: array<u64>;
@@ -19,35 +18,42 @@ var<workgroup> sum_lo: array<u64, 256>;
 var<workgroup> sum_hi: array<u64, 256>;
 
 @compute @workgroup_size(256)
-fn stake_total(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = linear_id(gid, nwg);
+fn stake_total(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let group = enter(L_ITEMS_N, wid, nwg, lid3.x);
+    if group == NONE {
+        return;
+    }
+    let i = group * WG + lid3.x;
     if i >= params.n {
         return;
     }
     let total = i128_add_sat(
-        i64f64_from_u64_sat(alpha_stake[i]),
-        i64f64_mul_sat(i64f64_from_u64_sat(tao_stake[i]), params.tao_weight),
+        i64f64_from_u64_sat(alpha_stake[params.o_n + i]),
+        i64f64_mul_sat(i64f64_from_u64_sat(tao_stake[params.o_n + i]), params.tao_weight),
     );
     let as_u64 = i64f64_to_u64_sat(total);
-    stake_weight[i] = as_u64;
+    stake_weight[params.o_n + i] = as_u64;
     var f = total;
     if i != params.owner && as_u64 < params.stake_threshold {
         f = I128(0lu, 0lu);
     }
-    filtered[i] = f;
-    var until = last_update[i] + params.activity_cutoff;
-    if until < last_update[i] {
+    filtered[params.o_n + i] = f;
+    var until = last_update[params.o_n + i] + params.activity_cutoff;
+    if until < last_update[params.o_n + i] {
         until = 0xFFFFFFFFFFFFFFFFlu;
     }
-    inactive[i] = select(0u, 1u, until < params.block);
+    inactive[params.o_n + i] = select(0u, 1u, until < params.block);
 }
 
 // One workgroup: the wrapping I64F64 sum of the filtered stakes into scal[S_STAKE_SUM_*].
 @compute @workgroup_size(256)
-fn stake_sum(@builtin(local_invocation_id) lid: vec3<u32>) {
+fn stake_sum(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+    if enter(L_ONE, wid, nwg, lid.x) == NONE {
+        return;
+    }
     var acc = I128(0lu, 0lu);
     for (var i = lid.x; i < params.n; i += WG) {
-        acc = i128_add_wrap(acc, filtered[i]);
+        acc = i128_add_wrap(acc, filtered[params.o_n + i]);
     }
     sum_lo[lid.x] = acc.lo;
     sum_hi[lid.x] = acc.hi;
@@ -61,19 +67,23 @@ fn stake_sum(@builtin(local_invocation_id) lid: vec3<u32>) {
         workgroupBarrier();
     }
     if lid.x == 0u {
-        scal[S_STAKE_SUM_LO] = bitcast<i64>(sum_lo[0]);
-        scal[S_STAKE_SUM_HI] = bitcast<i64>(sum_hi[0]);
+        scal[params.epoch * SCAL_CELLS + S_STAKE_SUM_LO] = bitcast<i64>(sum_lo[0]);
+        scal[params.epoch * SCAL_CELLS + S_STAKE_SUM_HI] = bitcast<i64>(sum_hi[0]);
     }
 }
 
 @compute @workgroup_size(256)
-fn stake_normalize(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = linear_id(gid, nwg);
+fn stake_normalize(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let group = enter(L_ITEMS_N, wid, nwg, lid3.x);
+    if group == NONE {
+        return;
+    }
+    let i = group * WG + lid3.x;
     if i >= params.n {
         return;
     }
-    let sum = I128(bitcast<u64>(scal[S_STAKE_SUM_LO]), bitcast<u64>(scal[S_STAKE_SUM_HI]));
-    var v = filtered[i];
+    let sum = I128(bitcast<u64>(scal[params.epoch * SCAL_CELLS + S_STAKE_SUM_LO]), bitcast<u64>(scal[params.epoch * SCAL_CELLS + S_STAKE_SUM_HI]));
+    var v = filtered[params.o_n + i];
     if !i128_is_zero(sum) {
         let q = i64f64_div_checked(v, sum);
         if q.ok {
@@ -83,6 +93,6 @@ fn stake_normalize(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
         }
     }
     let s = i64f64_to_i32f32_sat(v);
-    stake[i] = s;
-    stake_u16[i] = fx_to_u16_proportion(s);
+    stake[params.o_n + i] = s;
+    stake_u16[params.o_n + i] = fx_to_u16_proportion(s);
 }

@@ -6,7 +6,6 @@
 // Live values are the stored u16 as I32F32 integers, then w_ij / Σ_j w_ij (wrapping sum) for
 // rows whose sum is > 0.
 
-@group(0) @binding(0) var<storage, read> params: Params;
 @group(0) @binding(1) var<storage, read> w_col: array<u32>;
 @group(0) @binding(2) var<storage, read> w_raw: array<u32>;
 @group(0) @binding(3) var<storage, read> w_row: array<u32>;
@@ -20,46 +19,53 @@
 
 
 @compute @workgroup_size(256)
-fn mask_weights(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let e = linear_id(gid, nwg);
+fn mask_weights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let group = enter(L_ITEMS_W, wid, nwg, lid3.x);
+    if group == NONE {
+        return;
+    }
+    let e = group * WG + lid3.x;
     if e >= params.nnz_w {
         return;
     }
-    let i = w_row[e];
-    let j = w_col[e];
-    var live = old_permit[i] != 0u;
+    let i = w_row[params.o_e + e];
+    let j = w_col[params.o_e + e];
+    var live = old_permit[params.o_n + i] != 0u;
     if j == i && i != params.owner {
         live = false;
     }
-    if last_update[i] <= registered[j] {
+    if last_update[params.o_n + i] <= registered[params.o_n + j] {
         live = false;
     }
-    if (params.flags & FLAG_COMMIT_REVEAL) != 0u && commit_block[i] < registered[j] {
+    if (params.flags & FLAG_COMMIT_REVEAL) != 0u && commit_block[params.o_n + i] < registered[params.o_n + j] {
         live = false;
     }
-    w_live[e] = select(0u, 1u, live);
-    w_val[e] = select(0li, bitcast<i64>(u64(w_raw[e]) << 32u), live);
+    w_live[params.o_x + e] = select(0u, 1u, live);
+    w_val[params.o_x + e] = select(0li, bitcast<i64>(u64(w_raw[params.o_e + e]) << 32u), live);
 }
 
 // One workgroup per row.
 @compute @workgroup_size(256)
 fn row_normalize(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
-    let i = group_index(wid, nwg);
+    let i = enter(L_GROUPS_N, wid, nwg, lid3.x);
+    if i == NONE {
+        return;
+    }
     let lid = lid3.x;
     if i >= params.n {
         return;
     }
-    let begin = w_row_ptr[i];
-    let end = w_row_ptr[i + 1u];
+    let begin = w_row_ptr[params.o_n1 + i];
+    let end = w_row_ptr[params.o_n1 + i + 1u];
     var acc = 0li;
     for (var e = begin + lid; e < end; e += WG) {
-        acc += w_val[e];
+        acc += w_val[params.o_x + e];
     }
     let total = workgroup_sum(lid, acc);
     let sum = total;
     if sum > 0li {
         for (var e = begin + lid; e < end; e += WG) {
-            w_val[e] = fx_safe_div(w_val[e], sum);
+            w_val[params.o_x + e] = fx_safe_div(w_val[params.o_x + e], sum);
         }
     }
 }

@@ -3,7 +3,6 @@
 // duplicate wins) and  wb_ij = w_ij + p·(clipped_ij − w_ij)  kept where > 0, in column order.
 // One workgroup per slot row; the result is a dense slot row.
 
-@group(0) @binding(0) var<storage, read> params: Params;
 @group(0) @binding(1) var<storage, read> w_val: array<i64>;
 @group(0) @binding(2) var<storage, read> w_live: array<u32>;
 @group(0) @binding(3) var<storage, read> c_val: array<i64>;
@@ -18,43 +17,46 @@
 
 @compute @workgroup_size(256)
 fn interpolate(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
-    let s = group_index(wid, nwg);
+    let s = enter(L_GROUPS_S, wid, nwg, lid3.x);
+    if s == NONE {
+        return;
+    }
     let lid = lid3.x;
     if s >= params.n_slots {
         return;
     }
     let n = params.n;
     let base = s * n;
-    let r = slot_rows[s];
+    let r = slot_rows[params.o_s + s];
     for (var j = lid; j < n; j += WG) {
-        o_val[base + j] = 0li;
-        clipped_dense[base + j] = 0li;
+        o_val[params.o_x + base + j] = 0li;
+        clipped_dense[params.o_x + base + j] = 0li;
     }
     storageBarrier();
     // Distinct columns scatter in parallel; a repeated column keeps its last live entry, so
     // such a row is written in storage order by one invocation.
-    let parallel = w_distinct[r] != 0u;
+    let parallel = w_distinct[params.o_n + r] != 0u;
     if parallel || lid == 0u {
-        var e = w_row_ptr[r];
+        var e = w_row_ptr[params.o_n1 + r];
         var step = 1u;
         if parallel {
             e += lid;
             step = WG;
         }
-        for (; e < w_row_ptr[r + 1u]; e += step) {
-            if w_live[e] != 0u {
-                o_val[base + w_col[e]] = w_val[e];
+        for (; e < w_row_ptr[params.o_n1 + r + 1u]; e += step) {
+            if w_live[params.o_x + e] != 0u {
+                o_val[params.o_x + base + w_col[params.o_e + e]] = w_val[params.o_x + e];
             }
-            if c_live[e] != 0u {
-                clipped_dense[base + w_col[e]] = c_val[e];
+            if c_live[params.o_x + e] != 0u {
+                clipped_dense[params.o_x + base + w_col[params.o_e + e]] = c_val[params.o_x + e];
             }
         }
     }
     storageBarrier();
     for (var j = lid; j < n; j += WG) {
-        let w = o_val[base + j];
-        let v = fx_add_sat(w, fx_mul_sat(params.penalty, fx_sub_sat(clipped_dense[base + j], w)));
-        o_live[base + j] = select(0u, 1u, v > 0li);
-        o_val[base + j] = select(0li, v, v > 0li);
+        let w = o_val[params.o_x + base + j];
+        let v = fx_add_sat(w, fx_mul_sat(params.penalty, fx_sub_sat(clipped_dense[params.o_x + base + j], w)));
+        o_live[params.o_x + base + j] = select(0u, 1u, v > 0li);
+        o_val[params.o_x + base + j] = select(0li, v, v > 0li);
     }
 }

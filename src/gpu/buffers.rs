@@ -104,6 +104,28 @@ impl BufferPool {
         Ok(())
     }
 
+    /// Queues whole-buffer uploads `(buffer, bytes)` back to back, each buffer made (or grown)
+    /// to hold its bytes, and returns the zeroed staging bytes to fill: the regions in the
+    /// order given, each `bytes` long (a multiple of 4). `write_staged` writes them.
+    pub fn stage_regions(
+        &mut self,
+        ctx: &GpuContext,
+        regions: &[(&'static str, u64)],
+    ) -> Result<&mut [u8], GpuError> {
+        self.clear_staged();
+        let mut at = 0u64;
+        for &(name, bytes) in regions {
+            debug_assert_eq!(bytes % 4, 0, "{name}: regions are whole 4-byte words");
+            self.get(ctx, name, bytes)?;
+            if bytes > 0 {
+                self.pieces.push((name, at, bytes));
+            }
+            at += bytes;
+        }
+        self.staged.resize(at as usize, 0);
+        Ok(&mut self.staged)
+    }
+
     /// Forgets the queued uploads (keeping the allocation).
     pub fn clear_staged(&mut self) {
         self.staged.clear();

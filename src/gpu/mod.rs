@@ -33,16 +33,28 @@ pub enum GpuError {
 }
 
 /// GPU memory one batch may use (all its epochs' buffers together).
-pub const BATCH_BYTES: u64 = 1 << 30;
+pub const BATCH_BYTES: u64 = 6 << 30;
 
-/// A generous estimate of the GPU buffer bytes one snapshot's epochs use: per uid, per weight
-/// and bond entry, and the dense n-wide rows of the uids holding weights or bonds.
-pub fn estimated_bytes(s: &Snapshot) -> u64 {
-    let n = s.len() as u64;
-    s.mechanisms
-        .iter()
-        .map(|m| {
-            let nnz_w: u64 = m.weights.iter().map(|r| r.len() as u64).sum();
+/// What a snapshot's epochs add to a batch's buffers: bytes in all (a bound: every optional
+/// scratch buffer counted), and the cells of the largest classes, per uid (n) and per matrix
+/// cell (max(n_slots·n, nnz_w, nnz_b) per mechanism; see `gpu::epoch` batch layout).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Footprint {
+    pub bytes: u64,
+    pub uid_cells: u64,
+    pub matrix_cells: u64,
+}
+
+impl Footprint {
+    pub fn of(s: &Snapshot) -> Footprint {
+        let n = s.len() as u64;
+        let mut f = Footprint::default();
+        for m in &s.mechanisms {
+            let nnz_w: u64 = m
+                .weights
+                .iter()
+                .map(|r| r.iter().filter(|&&(j, _)| u64::from(j) < n).count() as u64)
+                .sum();
             let nnz_b: u64 = m.bonds.iter().map(|r| r.len() as u64).sum();
             let slots = m
                 .weights
@@ -50,9 +62,26 @@ pub fn estimated_bytes(s: &Snapshot) -> u64 {
                 .zip(&m.bonds)
                 .filter(|(w, b)| !w.is_empty() || !b.is_empty())
                 .count() as u64;
-            256 * n + 64 * nnz_w + 32 * nnz_b + 48 * slots * n
-        })
-        .sum()
+            let x = (slots * n).max(nnz_w).max(nnz_b);
+            // Per uid 216 bytes, per pointer 20, per entry index 32, per slot 4, per matrix
+            // cell at most 124, per epoch under 1 KiB.
+            f.bytes += 216 * n + 20 * (n + 1) + 32 * nnz_w.max(nnz_b) + 4 * slots + 124 * x + 1024;
+            f.uid_cells += n;
+            f.matrix_cells += x;
+        }
+        f
+    }
+
+    /// The largest single buffer of a batch with this footprint, in bytes.
+    pub fn largest_buffer(&self) -> u64 {
+        (8 * self.matrix_cells).max(24 * self.uid_cells)
+    }
+
+    fn add(&mut self, o: &Footprint) {
+        self.bytes += o.bytes;
+        self.uid_cells += o.uid_cells;
+        self.matrix_cells += o.matrix_cells;
+    }
 }
 
 /// The GPU engine: runs each mechanism's epoch with the kernels; the emission split and the
@@ -163,20 +192,27 @@ impl Engine for GpuEngine {
             .map_err(|e| EngineError(e.to_string()))
     }
     /// Several snapshots per GPU submission, in groups whose buffers stay within
-    /// [`BATCH_BYTES`]; a group that fails as a whole is retried one snapshot at a time, so one
-    /// bad snapshot does not fail the others.
+    /// [`BATCH_BYTES`] and whose largest buffer stays within the adapter's binding and buffer
+    /// limits; a group that fails as a whole is retried one snapshot at a time, so one bad
+    /// snapshot does not fail the others.
     fn run_many(&mut self, snapshots: &[&Snapshot]) -> Vec<Result<EpochResult, EngineError>> {
+        let limits = &self.epoch.ctx.limits;
+        let largest = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
+        let footprints: Vec<Footprint> = snapshots.iter().map(|s| Footprint::of(s)).collect();
         let mut out = Vec::with_capacity(snapshots.len());
         let mut start = 0;
         while start < snapshots.len() {
             let mut end = start;
-            let mut bytes = 0u64;
+            let mut group = Footprint::default();
             while end < snapshots.len() {
-                let b = estimated_bytes(snapshots[end]);
-                if end > start && bytes + b > BATCH_BYTES {
+                let mut next = group;
+                next.add(&footprints[end]);
+                if end > start && (next.bytes > BATCH_BYTES || next.largest_buffer() > largest) {
                     break;
                 }
-                bytes += b;
+                group = next;
                 end += 1;
             }
             let group = &snapshots[start..end];

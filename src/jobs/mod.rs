@@ -17,7 +17,9 @@ mod run;
 pub use discover::{discover, plan, probe_format, Discovered};
 pub use run::{chunks, run_jobs, JobOutcome, CHUNK_BYTES};
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// One input snapshot and where its epoch goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,8 +71,9 @@ pub fn pending(jobs: Vec<Job>) -> (Vec<Job>, Vec<Job>) {
 /// Writes `text` to a temporary file beside `path` (`.NAME.PID.tmp`: one per writing process, so
 /// two processes writing the same output — a retried task beside its lost original — never
 /// share one) and renames it into place, so that a file at `path` is always complete. Creates
-/// missing folders. After the rename, temporary files of the same output left by processes that
-/// no longer run (a killed batch) are removed.
+/// missing folders. After the first write into a folder, the process removes the temporary files
+/// there of processes that no longer run (a killed batch): one scan of each folder per process,
+/// so that writing N files into one folder costs O(N), not O(N²).
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
@@ -84,16 +87,25 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
         let _ = std::fs::remove_file(&tmp);
         format!("{}: cannot write: {e}", path.display())
     })?;
-    remove_orphaned_temps(dir, &name);
+    if first_write_into(dir) {
+        remove_orphaned_temps(dir);
+    }
     Ok(())
 }
 
-/// Removes `.NAME.PID.tmp` files in `dir` whose process is gone (Linux: no `/proc/PID`).
-fn remove_orphaned_temps(dir: &Path, name: &str) {
+/// True the first time this process asks about `dir`.
+fn first_write_into(dir: &Path) -> bool {
+    static SEEN: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
+    seen.get_or_insert_with(HashSet::new)
+        .insert(dir.to_path_buf())
+}
+
+/// Removes the `.NAME.PID.tmp` files in `dir` whose process is gone (Linux: no `/proc/PID`).
+fn remove_orphaned_temps(dir: &Path) {
     if !Path::new("/proc/self").exists() {
         return;
     }
-    let prefix = format!(".{name}.");
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -101,9 +113,10 @@ fn remove_orphaned_temps(dir: &Path, name: &str) {
         let file = entry.file_name();
         let Some(pid) = file
             .to_str()
-            .and_then(|f| f.strip_prefix(&prefix))
-            .and_then(|rest| rest.strip_suffix(".tmp"))
-            .and_then(|pid| pid.parse::<u32>().ok())
+            .filter(|f| f.starts_with('.'))
+            .and_then(|f| f.strip_suffix(".tmp"))
+            .and_then(|rest| rest.rsplit_once('.'))
+            .and_then(|(_, pid)| pid.parse::<u32>().ok())
         else {
             continue;
         };

@@ -15,7 +15,7 @@ impl GpuEpoch {
             Form::Csr => false,
             Form::Decided => {
                 let view: Vec<MatView> =
-                    u8s_to(&self.pools[0].read(&self.ctx, &[(Form::Decided.view(), 16)])?[0]);
+                    u8s_to(&self.pool.read(&self.ctx, &[(Form::Decided.view(), 16)])?[0]);
                 view[0].dense != 0
             }
         };
@@ -24,7 +24,9 @@ impl GpuEpoch {
         } else {
             lay.weights.nnz()
         } as u64;
-        let parts = self.pools[0].read(&self.ctx, &[(m.val, 8 * count), (m.live, 4 * count)])?;
+        let parts = self
+            .pool
+            .read(&self.ctx, &[(m.val, 8 * count), (m.live, 4 * count)])?;
         let (val, live): (Vec<i64>, Vec<u32>) = (u8s_to(&parts[0]), u8s_to(&parts[1]));
         Ok((0..n)
             .map(|i| {
@@ -63,9 +65,8 @@ impl GpuEpoch {
         .iter()
         .map(|&b| (b, 8 * n))
         .collect();
-        let v = self.pools[0].read(&self.ctx, &vec_parts)?;
-        let permits: Vec<u32> =
-            u8s_to(&self.pools[0].read(&self.ctx, &[("new_permit", 4 * n)])?[0]);
+        let v = self.pool.read(&self.ctx, &vec_parts)?;
+        let permits: Vec<u32> = u8s_to(&self.pool.read(&self.ctx, &[("new_permit", 4 * n)])?[0]);
         let i64s = |k: usize| u8s_to::<i64>(&v[k]);
         t.plain("Normalised Stake", &i64s(0));
         t.plain(
@@ -94,10 +95,10 @@ impl GpuEpoch {
         t.plain("Clipped Weights", &clipped);
         t.plain("Validator Trust", &i64s(3));
         t.plain("Incentive (=Rank)", &i64s(4));
-        let wb = self.read_matrix(&job.lay, job.wb)?;
+        let wb = self.read_matrix(&job.lay, job.sig.wb())?;
         t.plain("yuma: weights_for_bonds", &wb);
         t.plain("Dividends", &i64s(5));
-        let ema = self.read_matrix(&job.lay, job.ema)?;
+        let ema = self.read_matrix(&job.lay, job.sig.ema())?;
         t.plain("yuma: ema_bonds final", &ema);
         Ok(())
     }

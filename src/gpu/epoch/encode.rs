@@ -2,32 +2,41 @@
 
 use super::*;
 
+/// The binding of the launch table in every stage (`launch` in shaders/epoch_params.wgsl).
+const LAUNCH_BINDING: u32 = 31;
+
 impl GpuEpoch {
-    /// Records one kernel launch into `pass`. The bind group comes from the pool's cache (made
-    /// once per set of buffers); every launch is counted in the batch statistics.
-    #[allow(clippy::too_many_arguments)]
+    /// Records one launch of a kernel into `pass` for every epoch of `sub` (binding 31 is
+    /// `sub`'s launch table). The bind group comes from the pool's cache (made once per set of
+    /// buffers); every launch is counted in the batch statistics.
     pub(super) fn dispatch(
         &self,
-        pool: &BufferPool,
         pass: &mut wgpu::ComputePass<'_>,
+        sub: &Subset,
         stage: &'static str,
         entry: &'static str,
         binds: &[(u32, &'static str)],
         launch: Launch,
     ) -> Result<(), GpuError> {
+        let pool = &self.pool;
         let module = &self.kernels.stages[stage];
         let pipeline = module.pipelines.get(entry).ok_or_else(|| {
             GpuError::Shader(format!("{stage}.wgsl has no entry point `{entry}`"))
         })?;
-        let (x, y) = match launch {
-            Launch::Items(n) => grid(&self.ctx, n.div_ceil(256))?,
-            Launch::Items64(n) => grid(&self.ctx, n.div_ceil(64))?,
-            Launch::Groups(n) => grid(&self.ctx, n)?,
-            Launch::One => (1, 1),
+        let groups = match launch {
+            Launch::Batch => 1,
+            other => sub.groups[other as usize],
         };
+        let (x, y) = grid(&self.ctx, groups)?;
         if x == 0 {
             return Ok(());
         }
+        let binds: Vec<(u32, &'static str)> = binds
+            .iter()
+            .copied()
+            .chain([(LAUNCH_BINDING, sub.table)])
+            .collect();
+        let binds = binds.as_slice();
         // The key names the module and, per binding, the buffer's name (static strings: their
         // addresses identify them).
         let mut key = Vec::with_capacity(2 + 2 * binds.len());
@@ -75,16 +84,15 @@ impl GpuEpoch {
     /// Column normalize (or max-upscale) of matrix `m` whose column lists are `cols`.
     pub(super) fn columns(
         &self,
-        pool: &BufferPool,
         pass: &mut wgpu::ComputePass<'_>,
+        sub: &Subset,
         entry: &'static str,
         m: Matrix,
         cols: (&'static str, &'static str),
-        n: u64,
     ) -> Result<(), GpuError> {
         self.dispatch(
-            pool,
             pass,
+            sub,
             "columns",
             entry,
             &[
@@ -95,21 +103,20 @@ impl GpuEpoch {
                 (4, cols.0),
                 (5, cols.1),
             ],
-            Launch::Items(n),
+            Launch::ItemsN,
         )
     }
 
     pub(super) fn dividends(
         &self,
-        pool: &BufferPool,
         pass: &mut wgpu::ComputePass<'_>,
+        sub: &Subset,
         entry: &'static str,
         m: Matrix,
-        n: u64,
     ) -> Result<(), GpuError> {
         self.dispatch(
-            pool,
             pass,
+            sub,
             "dividends",
             entry,
             &[
@@ -124,18 +131,18 @@ impl GpuEpoch {
                 (8, "active_stake"),
                 (9, "dividends"),
             ],
-            Launch::Items(n),
+            Launch::ItemsN,
         )
     }
 
-    /// Stake through incentive.
+    /// Stake through incentive, for every epoch of `sub`; `wide`: some epoch may have more
+    /// validators than the consensus kernel's workgroup memory holds.
     pub(super) fn encode_front(
         &self,
-        pool: &BufferPool,
         e: &mut wgpu::ComputePass<'_>,
-        job: &Job,
+        sub: &Subset,
+        wide: bool,
     ) -> Result<(), GpuError> {
-        let (nu, nw) = (u64::from(job.params.n), u64::from(job.params.nnz_w));
         // == Stake, activity, permits ==
         let stake_binds = [
             (0, "params"),
@@ -149,22 +156,15 @@ impl GpuEpoch {
             (8, "inactive"),
             (9, "stake_u16"),
         ];
+        self.dispatch(e, sub, "stake", "stake_total", &stake_binds, Launch::ItemsN)?;
+        self.dispatch(e, sub, "stake", "stake_sum", &stake_binds, Launch::One)?;
         self.dispatch(
-            pool,
             e,
-            "stake",
-            "stake_total",
-            &stake_binds,
-            Launch::Items(nu),
-        )?;
-        self.dispatch(pool, e, "stake", "stake_sum", &stake_binds, Launch::One)?;
-        self.dispatch(
-            pool,
-            e,
+            sub,
             "stake",
             "stake_normalize",
             &stake_binds,
-            Launch::Items(nu),
+            Launch::ItemsN,
         )?;
         let permit_binds = [
             (0, "params"),
@@ -174,17 +174,10 @@ impl GpuEpoch {
             (4, "new_permit"),
             (5, "active_stake"),
         ];
+        self.dispatch(e, sub, "permits", "new_permits", &permit_binds, Launch::One)?;
         self.dispatch(
-            pool,
             e,
-            "permits",
-            "new_permits",
-            &permit_binds,
-            Launch::One,
-        )?;
-        self.dispatch(
-            pool,
-            e,
+            sub,
             "permits",
             "active_stake_normalize",
             &permit_binds,
@@ -206,20 +199,20 @@ impl GpuEpoch {
             (10, "w_live"),
         ];
         self.dispatch(
-            pool,
             e,
+            sub,
             "weights",
             "mask_weights",
             &weight_binds,
-            Launch::Items(nw),
+            Launch::ItemsW,
         )?;
         self.dispatch(
-            pool,
             e,
+            sub,
             "weights",
             "row_normalize",
             &weight_binds,
-            Launch::Groups(nu),
+            Launch::GroupsN,
         )?;
 
         // == Consensus, trust, incentive ==
@@ -237,29 +230,29 @@ impl GpuEpoch {
             (10, "consensus"),
         ];
         self.dispatch(
-            pool,
             e,
+            sub,
             "consensus",
             "median_stakes",
             &consensus_binds,
             Launch::One,
         )?;
         self.dispatch(
-            pool,
             e,
+            sub,
             "consensus",
             "weighted_median",
             &consensus_binds,
-            Launch::Groups(nu),
+            Launch::GroupsN,
         )?;
-        if job.wide_median {
+        if wide {
             self.dispatch(
-                pool,
                 e,
+                sub,
                 "consensus",
                 "weighted_median_wide",
                 &consensus_binds,
-                Launch::Items(nu),
+                Launch::ItemsN,
             )?;
         }
         let incentive_binds = [
@@ -279,32 +272,32 @@ impl GpuEpoch {
             (13, "incentive"),
         ];
         self.dispatch(
-            pool,
             e,
+            sub,
             "incentive",
             "clip",
             &incentive_binds,
-            Launch::Items(nw),
+            Launch::ItemsW,
         )?;
         self.dispatch(
-            pool,
             e,
+            sub,
             "incentive",
             "validator_trust",
             &incentive_binds,
-            Launch::Groups(nu),
+            Launch::GroupsN,
         )?;
         self.dispatch(
-            pool,
             e,
+            sub,
             "incentive",
             "ranks",
             &incentive_binds,
-            Launch::Items(nu),
+            Launch::ItemsN,
         )?;
         self.dispatch(
-            pool,
             e,
+            sub,
             "normalize",
             "normalize",
             &[(0, "params"), (1, "incentive")],

@@ -3,66 +3,43 @@
 use super::*;
 
 impl GpuEpoch {
-    /// Bonds up to the EMA (and Yuma 2's dividends); sets `job.wb` and `job.ema`. Yuma 3 goes
-    /// on in `encode_copy` (outside the pass) and `encode_tail`.
+    /// Bonds up to the EMA (and Yuma 2's dividends) for the epochs of one signature's subset.
+    /// Yuma 3 goes on in `encode_copy` (outside the pass) and `encode_yuma3_dividends`.
     pub(super) fn encode_back(
         &self,
-        pool: &BufferPool,
         e: &mut wgpu::ComputePass<'_>,
-        job: &mut Job,
+        sub: &Subset,
     ) -> Result<(), GpuError> {
-        let p = job.params;
-        let (nu, nw, nb, slots) = (
-            u64::from(p.n),
-            u64::from(p.nnz_w),
-            u64::from(p.nnz_b),
-            u64::from(p.n_slots),
-        );
+        let sig = sub.sig;
         // == Bonds ==
         let w_cols = ("w_col_ptr", "w_col_idx");
-        let wb = match p.penalty {
-            x if x == ZERO.to_bits() => Matrix {
-                val: "w_val",
-                live: "w_live",
-                form: Form::Csr,
-            },
-            x if x == ONE.to_bits() => Matrix {
-                val: "c_val",
-                live: "c_live",
-                form: Form::Csr,
-            },
-            _ => {
-                self.dispatch(
-                    pool,
-                    e,
-                    "weights_for_bonds",
-                    "interpolate",
-                    &[
-                        (0, "params"),
-                        (1, "w_val"),
-                        (2, "w_live"),
-                        (3, "c_val"),
-                        (4, "c_live"),
-                        (5, "w_col"),
-                        (6, "w_row_ptr"),
-                        (7, "slot_rows"),
-                        (8, "wb_val"),
-                        (9, "wb_live"),
-                        (10, "scratch"),
-                        (11, "w_distinct"),
-                    ],
-                    Launch::Groups(slots),
-                )?;
-                Matrix {
-                    val: "wb_val",
-                    live: "wb_live",
-                    form: Form::Dense,
-                }
-            }
-        };
+        let wb = sig.wb();
+        if sig.wb == WbKind::Interpolated {
+            self.dispatch(
+                e,
+                sub,
+                "weights_for_bonds",
+                "interpolate",
+                &[
+                    (0, "params"),
+                    (1, "w_val"),
+                    (2, "w_live"),
+                    (3, "c_val"),
+                    (4, "c_live"),
+                    (5, "w_col"),
+                    (6, "w_row_ptr"),
+                    (7, "slot_rows"),
+                    (8, "wb_val"),
+                    (9, "wb_live"),
+                    (10, "scratch"),
+                    (11, "w_distinct"),
+                ],
+                Launch::GroupsS,
+            )?;
+        }
         self.dispatch(
-            pool,
             e,
+            sub,
             "bonds_read",
             "read_bonds",
             &[
@@ -73,7 +50,7 @@ impl GpuEpoch {
                 (4, "b_val"),
                 (5, "b_live"),
             ],
-            Launch::Items(nb),
+            Launch::ItemsB,
         )?;
 
         let ema_binds = |m: Matrix, out: Matrix| {
@@ -104,8 +81,8 @@ impl GpuEpoch {
             form: Form::Dense,
         };
         self.dispatch(
-            pool,
             e,
+            sub,
             "bonds_branch",
             "liquid_decision",
             &[
@@ -117,29 +94,17 @@ impl GpuEpoch {
             ],
             Launch::One,
         )?;
-        let final_ema = if !job.yuma3 {
+        if !sig.yuma3 {
             let bonds = Matrix {
                 val: "b_val",
                 live: "b_live",
                 form: Form::Csr,
             };
-            self.columns(
-                pool,
-                e,
-                "col_normalize",
-                bonds,
-                ("b_col_ptr", "b_col_idx"),
-                nu,
-            )?;
+            self.columns(e, sub, "col_normalize", bonds, ("b_col_ptr", "b_col_idx"))?;
             let delta = Matrix {
                 val: "delta_val",
                 live: wb.live,
                 form: wb.form,
-            };
-            let count = if wb.form == Form::Dense {
-                slots * nu
-            } else {
-                nw
             };
             // hadamard writes o_live = m_live; point it at a scratch live buffer to keep W_b's.
             let delta_out = Matrix {
@@ -148,26 +113,25 @@ impl GpuEpoch {
                 form: wb.form,
             };
             self.dispatch(
-                pool,
                 e,
+                sub,
                 "ema",
                 "hadamard",
                 &ema_binds(wb, delta_out),
-                Launch::Items(count),
+                Launch::ItemsX,
             )?;
-            self.columns(pool, e, "col_normalize", delta, w_cols, nu)?;
+            self.columns(e, sub, "col_normalize", delta, w_cols)?;
             self.dispatch(
-                pool,
                 e,
+                sub,
                 "ema",
                 "ema_fixed",
                 &ema_binds(delta, ema_dense),
-                Launch::Groups(slots),
+                Launch::GroupsS,
             )?;
-            self.columns(pool, e, "col_normalize", ema_dense, w_cols, nu)?;
-            self.dividends(pool, e, "dividends_yuma2", ema_dense, nu)?;
-            self.columns(pool, e, "col_max_upscale", ema_dense, w_cols, nu)?;
-            ema_dense
+            self.columns(e, sub, "col_normalize", ema_dense, w_cols)?;
+            self.dividends(e, sub, "dividends_yuma2", ema_dense)?;
+            self.columns(e, sub, "col_max_upscale", ema_dense, w_cols)?;
         } else {
             // Both EMA forms are encoded; the liquid-alpha decision (above) makes one of them
             // a no-op and says in `view_ema` which form the EMA buffers hold.
@@ -199,84 +163,82 @@ impl GpuEpoch {
                 (19, "merged_w"),
             ];
             // Without liquid alpha enabled its kernels would do nothing: not launched.
-            if p.flags & FLAG_LIQUID != 0 {
+            if sig.liquid {
                 self.dispatch(
-                    pool,
                     e,
+                    sub,
                     "liquid_alpha",
                     "liquid_merge",
                     &binds,
-                    Launch::Items64(slots),
+                    Launch::Items64S,
                 )?;
                 self.dispatch(
-                    pool,
                     e,
+                    sub,
                     "liquid_alpha",
                     "liquid_alpha",
                     &binds,
-                    Launch::Groups(slots),
+                    Launch::GroupsS,
                 )?;
                 self.dispatch(
-                    pool,
                     e,
+                    sub,
                     "liquid_alpha",
                     "ema_liquid",
                     &binds,
-                    Launch::Groups(slots),
+                    Launch::GroupsS,
                 )?;
             }
             self.dispatch(
-                pool,
                 e,
+                sub,
                 "ema",
                 "ema_fixed",
                 &ema_binds(wb, ema_dense),
-                Launch::Groups(slots),
+                Launch::GroupsS,
             )?;
-            ema
-        };
-        job.wb = wb;
-        job.ema = final_ema;
+        }
         Ok(())
     }
 
-    /// Yuma 3: the EMA copied into `ema_norm`, which `encode_tail` normalizes by column.
-    pub(super) fn encode_copy(&self, pool: &BufferPool, enc: &mut wgpu::CommandEncoder, job: &Job) {
-        if job.yuma3 {
-            let bytes = pool.buf("ema_val").size().min(pool.buf("ema_norm").size());
-            enc.copy_buffer_to_buffer(pool.buf("ema_val"), 0, pool.buf("ema_norm"), 0, bytes);
-        }
+    /// Yuma 3: the EMA copied into `ema_norm` (the whole batch's; only Yuma 3 epochs read
+    /// it), which `encode_yuma3_dividends` normalizes by column.
+    pub(super) fn encode_copy(&self, enc: &mut wgpu::CommandEncoder) {
+        let (from, to) = (self.pool.buf("ema_val"), self.pool.buf("ema_norm"));
+        enc.copy_buffer_to_buffer(from, 0, to, 0, from.size().min(to.size()));
     }
 
-    /// Yuma 3's dividends, then (both) the dividend normalization, emission and the packed
-    /// final bonds.
+    /// Yuma 3's dividends for the epochs of one Yuma 3 signature's subset.
+    pub(super) fn encode_yuma3_dividends(
+        &self,
+        e: &mut wgpu::ComputePass<'_>,
+        sub: &Subset,
+    ) -> Result<(), GpuError> {
+        let ema = sub.sig.ema();
+        let norm = Matrix {
+            val: "ema_norm",
+            live: ema.live,
+            form: ema.form,
+        };
+        self.columns(e, sub, "col_normalize", norm, ("w_col_ptr", "w_col_idx"))?;
+        self.dividends(e, sub, "dividends_yuma3", norm)
+    }
+
+    /// For the whole batch: the dividend normalization, emission and the packed final bonds
+    /// (`view_ema` says each epoch's EMA form: the liquid-alpha decision set it dense for Yuma 2).
     pub(super) fn encode_tail(
         &self,
-        pool: &BufferPool,
         e: &mut wgpu::ComputePass<'_>,
-        job: &Job,
+        sub: &Subset,
     ) -> Result<(), GpuError> {
-        let nu = u64::from(job.params.n);
-        let final_ema = job.ema;
-        if job.yuma3 {
-            let norm = Matrix {
-                val: "ema_norm",
-                live: final_ema.live,
-                form: final_ema.form,
-            };
-            self.columns(
-                pool,
-                e,
-                "col_normalize",
-                norm,
-                ("w_col_ptr", "w_col_idx"),
-                nu,
-            )?;
-            self.dividends(pool, e, "dividends_yuma3", norm, nu)?;
-        }
+        let final_ema = Matrix {
+            val: "ema_val",
+            live: "ema_live",
+            form: Form::Decided,
+        };
         self.dispatch(
-            pool,
             e,
+            sub,
             "normalize",
             "normalize",
             &[(0, "params"), (1, "dividends")],
@@ -285,8 +247,8 @@ impl GpuEpoch {
 
         // == Emission ==
         self.dispatch(
-            pool,
             e,
+            sub,
             "emission",
             "emission",
             &[
@@ -319,23 +281,32 @@ impl GpuEpoch {
             (8, "out_col"),
             (9, "out_val"),
             (10, "out_u16"),
+            (11, "bond_base"),
         ];
         self.dispatch(
-            pool,
             e,
+            sub,
             "compact",
             "count_rows",
             &compact_binds,
-            Launch::Groups(nu),
+            Launch::GroupsN,
         )?;
-        self.dispatch(pool, e, "compact", "scan_rows", &compact_binds, Launch::One)?;
+        self.dispatch(e, sub, "compact", "scan_rows", &compact_binds, Launch::One)?;
         self.dispatch(
-            pool,
             e,
+            sub,
+            "compact",
+            "scan_epochs",
+            &compact_binds,
+            Launch::Batch,
+        )?;
+        self.dispatch(
+            e,
+            sub,
             "compact",
             "compact_rows",
             &compact_binds,
-            Launch::Groups(nu),
+            Launch::GroupsN,
         )?;
         Ok(())
     }

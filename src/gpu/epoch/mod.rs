@@ -1,8 +1,12 @@
 //! Epochs on the GPU: uploads (upload.rs), the stage kernels in the chain's order (encode.rs,
-//! encode_bonds.rs), and the readback into the same `EpochOutput` the CPU reference produces;
-//! several epochs (mechanisms, subnets) share one submission. capture.rs reads the
+//! encode_bonds.rs), and the readback into the same `EpochOutput` the CPU reference produces.
+//! A batch of epochs (mechanisms, subnets) shares its buffers and its launches (batch.rs): each
+//! kernel is launched once for the whole batch, or once per signature (Yuma 2 / 3, which
+//! weights feed the bonds, liquid alpha) for the stages whose buffers differ between them, so a
+//! batch takes a fixed number of launches however many epochs it holds. capture.rs reads the
 //! intermediate stages back for the per-stage checks.
 
+mod batch;
 mod capture;
 mod encode;
 mod encode_bonds;
@@ -17,29 +21,18 @@ use rayon::prelude::*;
 pub use stats::BatchStats;
 use stats::Counters;
 
+pub use batch::Launch;
+
 use super::buffers::{grid, read_buffers, write_staged, BufferPool};
 use super::kernels::Kernels;
 use super::layout::EpochLayout;
-use super::params::{EpochParams, MatView, FLAG_LIQUID, NONE};
+use super::params::{EpochParams, MatView, NONE};
 use super::{GpuContext, GpuError};
 use crate::epoch::permits::old_permits;
 use crate::epoch::trace::Trace;
 use crate::fixed::{ONE, ZERO};
 use crate::output::{EpochOutput, RawOutput};
 use crate::snapshot::{MechanismInput, Snapshot};
-
-/// How a kernel is launched.
-#[derive(Clone, Copy, Debug)]
-pub enum Launch {
-    /// One invocation per item, 256 per workgroup.
-    Items(u64),
-    /// One workgroup per item.
-    Groups(u64),
-    /// One thread per item, 64 per workgroup.
-    Items64(u64),
-    /// A single workgroup.
-    One,
-}
 
 /// Which buffers hold a matrix, and in which form.
 #[derive(Clone, Copy, Debug)]
@@ -71,12 +64,12 @@ impl Form {
     }
 }
 
-/// The GPU path: a context, its pipelines, and buffers reused from one epoch to the next (one
-/// pool per epoch of a batch).
+/// The GPU path: a context, its pipelines, and the batch's buffers, reused from one batch to
+/// the next.
 pub struct GpuEpoch {
     pub ctx: Arc<GpuContext>,
     kernels: Kernels,
-    pools: Vec<BufferPool>,
+    pool: BufferPool,
     /// Host layouts of the last batch, kept for their allocations.
     layouts: Vec<EpochLayout>,
     staging: Option<wgpu::Buffer>,
@@ -109,12 +102,86 @@ const UPLOAD_BYTES: u64 = 1 << 30;
 struct Job {
     lay: EpochLayout,
     params: EpochParams,
-    yuma3: bool,
+    sig: Signature,
     /// More validators than the consensus kernel's workgroup memory holds may be found (else
     /// `weighted_median_wide` would do nothing, and is not launched).
     wide_median: bool,
-    wb: Matrix,
-    ema: Matrix,
+    /// Commit blocks (`u64::MAX` for none) and old permits, as the kernels read them.
+    commits: Vec<u64>,
+    old_permit: Vec<u32>,
+}
+
+/// Which weights feed the bonds: W (bonds_penalty 0), the clipped W (65535), or their
+/// interpolation (a dense matrix the kernels build).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum WbKind {
+    Weights,
+    Clipped,
+    Interpolated,
+}
+
+/// What decides an epoch's bond-side launches and their buffers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Signature {
+    yuma3: bool,
+    wb: WbKind,
+    /// Yuma 3 with liquid alpha enabled.
+    liquid: bool,
+}
+
+impl Signature {
+    /// A distinct index below 9.
+    fn index(self) -> usize {
+        let wb = self.wb as usize;
+        if self.yuma3 {
+            3 + 2 * wb + usize::from(self.liquid)
+        } else {
+            wb
+        }
+    }
+
+    /// The weights for bonds' buffers and form.
+    fn wb(self) -> Matrix {
+        match self.wb {
+            WbKind::Weights => Matrix {
+                val: "w_val",
+                live: "w_live",
+                form: Form::Csr,
+            },
+            WbKind::Clipped => Matrix {
+                val: "c_val",
+                live: "c_live",
+                form: Form::Csr,
+            },
+            WbKind::Interpolated => Matrix {
+                val: "wb_val",
+                live: "wb_live",
+                form: Form::Dense,
+            },
+        }
+    }
+
+    /// The final bonds EMA: Yuma 2's dense slot rows, Yuma 3's in the form the liquid-alpha
+    /// decision chose.
+    fn ema(self) -> Matrix {
+        Matrix {
+            val: "ema_val",
+            live: "ema_live",
+            form: if self.yuma3 {
+                Form::Decided
+            } else {
+                Form::Dense
+            },
+        }
+    }
+}
+
+/// Epochs launched together: a launch table, the workgroups per launch class, and (for a
+/// signature's subset) what its epochs share.
+struct Subset {
+    table: &'static str,
+    groups: [u64; batch::CLASSES],
+    sig: Signature,
 }
 
 /// What to run: a snapshot, one of its mechanisms and that mechanism's emission.
@@ -146,7 +213,7 @@ impl GpuEpoch {
         Ok(GpuEpoch {
             ctx,
             kernels,
-            pools: Vec::new(),
+            pool: BufferPool::default(),
             layouts: Vec::new(),
             staging: None,
             upload: None,
@@ -228,13 +295,6 @@ impl GpuEpoch {
         specs: &[MechanismJob<'_>],
         capture: Option<&mut Trace>,
     ) -> Vec<Result<EpochOutput, GpuError>> {
-        // One pool per epoch of the batch. Pools beyond this batch's size are kept: an engine
-        // call splits a long list into groups of unequal sizes, and a pool let go between them
-        // would have its buffers and bind groups made again for the next group (the memory held
-        // is the largest group's, which the engine needs anyway).
-        while self.pools.len() < specs.len() {
-            self.pools.push(BufferPool::default());
-        }
         let mut stats = BatchStats {
             batches: 1,
             epochs: specs.len() as u64,
@@ -245,29 +305,27 @@ impl GpuEpoch {
         let mut spare = std::mem::take(&mut self.layouts);
         spare.truncate(specs.len());
         spare.resize_with(specs.len(), EpochLayout::default);
-        // Packing and uploads in parallel: each epoch has its own pool and layout.
+        // Packing in parallel; an epoch that cannot run here fails alone.
         let mut jobs: Vec<Result<Job, GpuError>> = specs
             .par_iter()
-            .zip(self.pools.par_iter_mut())
             .zip(spare.into_par_iter())
-            .map(|((&spec, pool), lay)| Self::upload(&ctx, pool, lay, spec))
+            .map(|(&spec, lay)| Self::pack(&ctx, lay, spec))
             .collect();
-        write_staged(
-            &ctx,
-            &mut self.upload,
-            &self.pools[..specs.len()],
-            UPLOAD_BYTES,
-        );
-        stats.pack = start.elapsed();
-        self.last_kernel_time = None;
-        let mut outputs = match self.execute(&mut jobs, &mut stats).and_then(|()| {
-            let start = Instant::now();
-            let out = self.collect(specs, &jobs);
-            stats.readback = start.elapsed();
-            out
-        }) {
-            Ok(o) => o,
-            Err(e) => specs.iter().map(|_| Err(e.clone())).collect(),
+        let ran = self.run_packed(specs, &mut jobs, &mut stats, start);
+        let mut outputs: Vec<Result<EpochOutput, GpuError>> = match ran {
+            Ok(mut done) => jobs
+                .iter()
+                .map(|j| match j {
+                    Ok(_) => done
+                        .next()
+                        .unwrap_or_else(|| Err(GpuError::Device("no output for an epoch".into()))),
+                    Err(e) => Err(e.clone()),
+                })
+                .collect(),
+            Err(e) => jobs
+                .iter()
+                .map(|j| Err(j.as_ref().err().unwrap_or(&e).clone()))
+                .collect(),
         };
         (stats.dispatches, stats.bind_groups_made) = self.counters.take();
         stats.kernel = self.last_kernel_time;
@@ -284,11 +342,49 @@ impl GpuEpoch {
         outputs
     }
 
-    /// Encodes and submits every uploaded job: one compute pass with every epoch's kernels up to
-    /// the bonds EMA, the Yuma 3 copies, one pass with the rest; then waits for the GPU.
+    /// Uploads, runs and reads back the packed epochs (`Ok` ones); returns their outputs in
+    /// order.
+    fn run_packed(
+        &mut self,
+        specs: &[MechanismJob<'_>],
+        jobs: &mut [Result<Job, GpuError>],
+        stats: &mut BatchStats,
+        start: Instant,
+    ) -> Result<std::vec::IntoIter<Result<EpochOutput, GpuError>>, GpuError> {
+        self.last_kernel_time = None;
+        let (mut ok, ok_specs): (Vec<&mut Job>, Vec<MechanismJob<'_>>) = jobs
+            .iter_mut()
+            .zip(specs)
+            .filter_map(|(j, &spec)| j.as_mut().ok().map(|j| (j, spec)))
+            .unzip();
+        if ok.is_empty() {
+            stats.pack = start.elapsed();
+            return Ok(Vec::new().into_iter());
+        }
+        let (all, subsets) = self.upload_batch(&mut ok, &ok_specs)?;
+        write_staged(
+            &self.ctx,
+            &mut self.upload,
+            std::slice::from_ref(&self.pool),
+            UPLOAD_BYTES,
+        );
+        stats.pack = start.elapsed();
+        let ok: Vec<&Job> = ok.into_iter().map(|j| &*j).collect();
+        self.execute(&ok, &all, &subsets, stats)?;
+        let start = Instant::now();
+        let out = self.collect(&ok_specs, &ok)?;
+        stats.readback = start.elapsed();
+        Ok(out.into_iter())
+    }
+
+    /// Encodes and submits the batch: one compute pass with every kernel up to the bonds EMA
+    /// (the front for the whole batch, the bond side per signature), the Yuma 3 copy, one pass
+    /// with the rest; then waits for the GPU.
     fn execute(
         &mut self,
-        jobs: &mut [Result<Job, GpuError>],
+        jobs: &[&Job],
+        all: &Subset,
+        subsets: &[Subset],
         stats: &mut BatchStats,
     ) -> Result<(), GpuError> {
         let start = Instant::now();
@@ -307,27 +403,23 @@ impl GpuEpoch {
                 label: Some("epoch"),
             });
         self.stamp(&mut enc, 0);
+        let wide = jobs.iter().any(|j| j.wide_median);
         {
             let mut pass = compute_pass(&mut enc, "epoch kernels");
-            for (job, pool) in jobs.iter_mut().zip(&self.pools) {
-                if let Ok(job) = job {
-                    self.encode_front(pool, &mut pass, job)?;
-                    self.encode_back(pool, &mut pass, job)?;
-                }
+            self.encode_front(&mut pass, all, wide)?;
+            for sub in subsets {
+                self.encode_back(&mut pass, sub)?;
             }
         }
-        for (job, pool) in jobs.iter().zip(&self.pools) {
-            if let Ok(job) = job {
-                self.encode_copy(pool, &mut enc, job);
-            }
+        if subsets.iter().any(|s| s.sig.yuma3) {
+            self.encode_copy(&mut enc);
         }
         {
             let mut pass = compute_pass(&mut enc, "epoch kernels, end");
-            for (job, pool) in jobs.iter().zip(&self.pools) {
-                if let Ok(job) = job {
-                    self.encode_tail(pool, &mut pass, job)?;
-                }
+            for sub in subsets.iter().filter(|s| s.sig.yuma3) {
+                self.encode_yuma3_dividends(&mut pass, sub)?;
             }
+            self.encode_tail(&mut pass, all)?;
         }
         self.stamp(&mut enc, 1);
         if let Some(t) = &self.timer {
@@ -367,58 +459,60 @@ impl GpuEpoch {
         Ok(())
     }
 
-    /// Reads every job's results back (two maps for the whole batch) and builds the outputs.
+    /// Reads the batch's results back (two maps: the per-uid results with the row offsets and
+    /// each epoch's start in the packed bonds, then the packed bonds) and builds each epoch's
+    /// output (in parallel).
     fn collect(
         &mut self,
         specs: &[MechanismJob<'_>],
-        jobs: &[Result<Job, GpuError>],
+        jobs: &[&Job],
     ) -> Result<Vec<Result<EpochOutput, GpuError>>, GpuError> {
-        let mut parts: Vec<(&wgpu::Buffer, u64)> = Vec::new();
-        for (job, pool) in jobs.iter().zip(&self.pools) {
-            if let Ok(job) = job {
-                let n = u64::from(job.params.n);
-                parts.extend(
-                    RESULTS
-                        .iter()
-                        .map(|&(name, per_uid)| (pool.buf(name), per_uid * n)),
-                );
-                parts.push((pool.buf("row_offset"), 4 * n + 4));
-            }
-        }
+        let uids: u64 = jobs.iter().map(|j| u64::from(j.params.n)).sum();
+        let epochs = jobs.len() as u64;
+        let mut parts: Vec<(&wgpu::Buffer, u64)> = RESULTS
+            .iter()
+            .map(|&(name, per_uid)| (self.pool.buf(name), per_uid * uids))
+            .collect();
+        parts.push((self.pool.buf("row_offset"), 4 * (uids + epochs)));
+        parts.push((self.pool.buf("bond_base"), 4 * (epochs + 1)));
         let read = read_buffers(&self.ctx, &mut self.staging, &parts)?;
-        let per_job = RESULTS.len() + 1;
-        let mut totals = Vec::new();
-        let mut packed_parts: Vec<(&wgpu::Buffer, u64)> = Vec::new();
-        let mut k = 0;
-        for (job, pool) in jobs.iter().zip(&self.pools) {
-            if let Ok(job) = job {
-                let offsets: Vec<u32> = u8s_to(&read[k + RESULTS.len()]);
-                let total = u64::from(offsets[job.params.n as usize]);
-                totals.push(total);
-                packed_parts.push((pool.buf("out_col"), 4 * total));
-                packed_parts.push((pool.buf("out_val"), 8 * total));
-                packed_parts.push((pool.buf("out_u16"), 4 * total));
-                k += per_job;
-            }
-        }
-        let packed = read_buffers(&self.ctx, &mut self.staging, &packed_parts)?;
-        let mut out = Vec::with_capacity(jobs.len());
-        let (mut k, mut q) = (0, 0);
-        for (job, &(s, _, _)) in jobs.iter().zip(specs) {
-            match job {
-                Ok(_) => {
-                    out.push(Ok(build_output(
-                        s,
-                        &read[k..k + per_job],
-                        &packed[q..q + 3],
-                    )));
-                    k += per_job;
-                    q += 3;
-                }
-                Err(e) => out.push(Err(e.clone())),
-            }
-        }
-        Ok(out)
+        let bond_base: Vec<u32> = u8s_to(&read[RESULTS.len() + 1]);
+        let total = u64::from(bond_base[jobs.len()]);
+        let packed = read_buffers(
+            &self.ctx,
+            &mut self.staging,
+            &[
+                (self.pool.buf("out_col"), 4 * total),
+                (self.pool.buf("out_val"), 8 * total),
+                (self.pool.buf("out_u16"), 4 * total),
+            ],
+        )?;
+        Ok(jobs
+            .par_iter()
+            .zip(specs.par_iter())
+            .enumerate()
+            .map(|(k, (job, &(s, _, _)))| {
+                let p = &job.params;
+                let (at, n) = (p.o_n as usize, p.n as usize);
+                let mut mine: Vec<&[u8]> = RESULTS
+                    .iter()
+                    .zip(&read)
+                    .map(|(&(_, per_uid), bytes)| {
+                        let b = per_uid as usize;
+                        &bytes[at * b..(at + n) * b]
+                    })
+                    .collect();
+                let ptr = p.o_n1 as usize;
+                mine.push(&read[RESULTS.len()][4 * ptr..4 * (ptr + n + 1)]);
+                let (b0, b1) = (bond_base[k] as usize, bond_base[k + 1] as usize);
+                let bonds = [
+                    &packed[0][4 * b0..4 * b1],
+                    &packed[1][8 * b0..8 * b1],
+                    &packed[2][4 * b0..4 * b1],
+                ];
+                Ok(build_output(s, &mine, &bonds))
+            })
+            .collect())
     }
 }
 
@@ -432,15 +526,15 @@ fn compute_pass<'e>(enc: &'e mut wgpu::CommandEncoder, label: &str) -> wgpu::Com
 
 /// The `EpochOutput` of one job from its readback (`parts` in `RESULTS` order, then the row
 /// offsets; `packed` = columns, raw bits, u16 of the final bonds).
-fn build_output(s: &Snapshot, parts: &[Vec<u8>], packed: &[Vec<u8>]) -> EpochOutput {
+fn build_output(s: &Snapshot, parts: &[&[u8]], packed: &[&[u8]]) -> EpochOutput {
     let n = s.len();
-    let i64s = |k: usize| u8s_to::<i64>(&parts[k]);
-    let u32s = |k: usize| u8s_to::<u32>(&parts[k]);
-    let rao: Vec<u64> = u8s_to(&parts[10]);
+    let i64s = |k: usize| u8s_to::<i64>(parts[k]);
+    let u32s = |k: usize| u8s_to::<u32>(parts[k]);
+    let rao: Vec<u64> = u8s_to(parts[10]);
     let terms = u32s(11);
     let offsets = u32s(12);
     let (cols, vals, u16s): (Vec<u32>, Vec<i64>, Vec<u32>) =
-        (u8s_to(&packed[0]), u8s_to(&packed[1]), u8s_to(&packed[2]));
+        (u8s_to(packed[0]), u8s_to(packed[1]), u8s_to(packed[2]));
     let new_permit: Vec<bool> = u32s(8).iter().map(|&x| x != 0).collect();
     let mut ema_bonds = Vec::with_capacity(n);
     let mut bonds = Vec::with_capacity(n);
@@ -465,7 +559,7 @@ fn build_output(s: &Snapshot, parts: &[Vec<u8>], packed: &[Vec<u8>]) -> EpochOut
         n: s.n,
         active: u32s(9).iter().map(|&x| x == 0).collect(),
         stake: to_u16(&u32s(7)),
-        stake_weight: u8s_to(&parts[6]),
+        stake_weight: u8s_to(parts[6]),
         new_validator_permit: new_permit,
         consensus: to_u16(&terms[..n]),
         validator_trust: to_u16(&terms[n..2 * n]),

@@ -1,96 +1,231 @@
-//! One mechanism's inputs into its buffer pool.
+//! A batch's inputs into the shared buffers: each epoch packed on its own (in parallel), given
+//! its offsets, then every input buffer written as one region holding all epochs' parts.
 
+use super::batch::{assign_offsets, launch_table, Class, Launch, Sizes, CLASSES};
 use super::*;
 
+/// The input buffers, their size class and bytes per cell, in the order of `Job::inputs`.
+const INPUTS: [(&str, Class, u64); 25] = [
+    (
+        "params",
+        Class::Epoch,
+        std::mem::size_of::<EpochParams>() as u64,
+    ),
+    ("view_csr", Class::Epoch, 16),
+    ("view_dense", Class::Epoch, 16),
+    ("alpha_stake", Class::N, 8),
+    ("tao_stake", Class::N, 8),
+    ("last_update", Class::N, 8),
+    ("registered", Class::N, 8),
+    ("commit_block", Class::N, 8),
+    ("old_permit", Class::N, 4),
+    ("w_row_ptr", Class::N1, 4),
+    ("w_col", Class::E, 4),
+    ("w_raw", Class::E, 4),
+    ("w_row", Class::E, 4),
+    ("w_col_ptr", Class::N1, 4),
+    ("w_col_idx", Class::E, 4),
+    ("w_sorted", Class::E, 4),
+    ("w_distinct", Class::N, 4),
+    ("b_row_ptr", Class::N1, 4),
+    ("b_col", Class::E, 4),
+    ("b_raw", Class::E, 4),
+    ("b_col_ptr", Class::N1, 4),
+    ("b_col_idx", Class::E, 4),
+    ("b_distinct", Class::N, 4),
+    ("slot_rows", Class::S, 4),
+    ("row_slot", Class::N, 4),
+];
+
+/// Launch tables: the whole batch's, and one per signature present.
+pub(super) const TABLE_ALL: &str = "launch_all";
+const TABLES: [&str; 9] = [
+    "launch_0", "launch_1", "launch_2", "launch_3", "launch_4", "launch_5", "launch_6", "launch_7",
+    "launch_8",
+];
+
+const VIEW_CSR: MatView = MatView {
+    dense: 0,
+    _pad: [0; 3],
+};
+const VIEW_DENSE: MatView = MatView {
+    dense: 1,
+    _pad: [0; 3],
+};
+
+impl Job {
+    /// This epoch's part of each input buffer, in `INPUTS` order.
+    fn inputs<'a>(&'a self, s: &'a Snapshot, m: &'a MechanismInput) -> [&'a [u8]; 25] {
+        use bytemuck::{bytes_of, cast_slice};
+        let (w, b) = (&self.lay.weights, &self.lay.bonds);
+        [
+            bytes_of(&self.params),
+            bytes_of(&VIEW_CSR),
+            bytes_of(&VIEW_DENSE),
+            cast_slice(&s.alpha_stake),
+            cast_slice(&s.tao_stake),
+            cast_slice(&m.last_update),
+            cast_slice(&s.block_at_registration),
+            cast_slice(&self.commits),
+            cast_slice(&self.old_permit),
+            cast_slice(&w.row_ptr),
+            cast_slice(&w.col),
+            cast_slice(&w.raw),
+            cast_slice(&w.row),
+            cast_slice(&w.col_ptr),
+            cast_slice(&w.col_idx),
+            cast_slice(&w.sorted),
+            cast_slice(&w.distinct),
+            cast_slice(&b.row_ptr),
+            cast_slice(&b.col),
+            cast_slice(&b.raw),
+            cast_slice(&b.col_ptr),
+            cast_slice(&b.col_idx),
+            cast_slice(&b.distinct),
+            cast_slice(&self.lay.slot_rows),
+            cast_slice(&self.lay.row_slot),
+        ]
+    }
+}
+
 impl GpuEpoch {
-    /// Uploads one mechanism's inputs into `pool`.
-    /// `lay` is a recycled layout whose allocations are reused.
-    pub(super) fn upload(
+    /// Packs one mechanism's epoch (its offsets are set later, by `upload_batch`). `lay` is a
+    /// recycled layout whose allocations are reused.
+    pub(super) fn pack(
         ctx: &GpuContext,
-        pool: &mut BufferPool,
         mut lay: EpochLayout,
         (s, m, rao): MechanismJob<'_>,
     ) -> Result<Job, GpuError> {
         let n = s.len();
-        pool.clear_staged();
         lay.repack(&m.weights, &m.bonds, n);
         let validators = validator_bound(s, m);
         if ctx.is_software() {
             software_limits(s, validators, &lay)?;
         }
-        let slots = lay.slot_rows.len();
-        let p = EpochParams::new(s, rao, lay.weights.nnz(), lay.bonds.nnz(), slots);
-        pool.stage(ctx, "params", &[p])?;
-        pool.stage(
-            ctx,
-            "view_csr",
-            &[MatView {
-                dense: 0,
-                _pad: [0; 3],
-            }],
-        )?;
-        pool.stage(
-            ctx,
-            "view_dense",
-            &[MatView {
-                dense: 1,
-                _pad: [0; 3],
-            }],
-        )?;
-        pool.stage(ctx, "alpha_stake", &s.alpha_stake)?;
-        pool.stage(ctx, "tao_stake", &s.tao_stake)?;
-        pool.stage(ctx, "last_update", &m.last_update)?;
-        pool.stage(ctx, "registered", &s.block_at_registration)?;
-        let commits: Vec<u64> = m
-            .commit_block
-            .iter()
-            .map(|c| c.unwrap_or(u64::MAX))
-            .collect();
-        pool.stage(ctx, "commit_block", &commits)?;
-        let old: Vec<u32> = old_permits(&s.validator_permit, s.owner_in_range())
-            .iter()
-            .map(|&b| u32::from(b))
-            .collect();
-        pool.stage(ctx, "old_permit", &old)?;
-        let (w, b) = (&lay.weights, &lay.bonds);
-        for (name, data) in [
-            ("w_row_ptr", &w.row_ptr),
-            ("w_col", &w.col),
-            ("w_raw", &w.raw),
-            ("w_row", &w.row),
-            ("w_col_ptr", &w.col_ptr),
-            ("w_col_idx", &w.col_idx),
-            ("w_sorted", &w.sorted),
-            ("w_distinct", &w.distinct),
-            ("b_row_ptr", &b.row_ptr),
-            ("b_col", &b.col),
-            ("b_raw", &b.raw),
-            ("b_col_ptr", &b.col_ptr),
-            ("b_col_idx", &b.col_idx),
-            ("b_distinct", &b.distinct),
-            ("slot_rows", &lay.slot_rows),
-            ("row_slot", &lay.row_slot),
-        ] {
-            pool.stage(ctx, name, data)?;
-        }
-        let (n8, n4, nw, nb, dense) = (
-            8 * n as u64,
-            4 * n as u64,
-            w.nnz() as u64,
-            b.nnz() as u64,
-            (slots * n) as u64,
+        let params = EpochParams::new(
+            s,
+            rao,
+            lay.weights.nnz(),
+            lay.bonds.nnz(),
+            lay.slot_rows.len(),
         );
-        let wide = dense.max(nw);
-        // Dense scratch only for the branches this epoch can take (the others get a token buffer
-        // to bind): interpolated weights for bonds, liquid alpha, Yuma 2's ΔB, Yuma 3's norm.
         let h = &s.hyperparams;
-        let interpolated = p.penalty != ZERO.to_bits() && p.penalty != ONE.to_bits();
-        let liquid = h.yuma3_enabled && h.liquid_alpha_enabled;
+        let wb = if params.penalty == ZERO.to_bits() {
+            WbKind::Weights
+        } else if params.penalty == ONE.to_bits() {
+            WbKind::Clipped
+        } else {
+            WbKind::Interpolated
+        };
+        Ok(Job {
+            lay,
+            params,
+            sig: Signature {
+                yuma3: h.yuma3_enabled,
+                wb,
+                liquid: h.yuma3_enabled && h.liquid_alpha_enabled,
+            },
+            wide_median: validators > SHARED_VALIDATORS,
+            commits: m
+                .commit_block
+                .iter()
+                .map(|c| c.unwrap_or(u64::MAX))
+                .collect(),
+            old_permit: old_permits(&s.validator_permit, s.owner_in_range())
+                .iter()
+                .map(|&b| u32::from(b))
+                .collect(),
+        })
+    }
+
+    /// Gives the packed epochs their offsets, makes every buffer of the batch and queues its
+    /// inputs and launch tables; returns the subsets to launch: the whole batch, then one per
+    /// signature present (in signature order).
+    pub(super) fn upload_batch(
+        &mut self,
+        jobs: &mut [&mut Job],
+        specs: &[MechanismJob<'_>],
+    ) -> Result<(Subset, Vec<Subset>), GpuError> {
+        let ctx = Arc::clone(&self.ctx);
+        let total = {
+            let mut params: Vec<&mut EpochParams> =
+                jobs.iter_mut().map(|j| &mut j.params).collect();
+            assign_offsets(&mut params).map_err(GpuError::TooLarge)?
+        };
+        let epochs = jobs.len() as u64;
+        let groups: Vec<[u64; CLASSES]> =
+            jobs.iter().map(|j| Launch::per_epoch(&j.params)).collect();
+        let (all_table, all_groups) =
+            launch_table(&groups, |_| true).map_err(GpuError::TooLarge)?;
+        let mut signatures: Vec<Signature> = jobs.iter().map(|j| j.sig).collect();
+        signatures.sort();
+        signatures.dedup();
+        let mut subsets = Vec::new();
+        let mut tables = vec![(TABLE_ALL, all_table)];
+        for sig in signatures {
+            let name = TABLES[sig.index()];
+            let (table, totals) =
+                launch_table(&groups, |k| jobs[k].sig == sig).map_err(GpuError::TooLarge)?;
+            tables.push((name, table));
+            subsets.push(Subset {
+                table: name,
+                groups: totals,
+                sig,
+            });
+        }
+        let all = Subset {
+            table: TABLE_ALL,
+            groups: all_groups,
+            sig: jobs[0].sig,
+        };
+
+        // Inputs: one region per buffer, epochs in order within it; then the launch tables.
+        let mut regions: Vec<(&'static str, u64)> = INPUTS
+            .iter()
+            .map(|&(name, class, cell)| (name, cell * class_total(&total, class, epochs)))
+            .collect();
+        regions.extend(tables.iter().map(|(name, t)| (*name, 4 * t.len() as u64)));
+        let staged = self.pool.stage_regions(&ctx, &regions)?;
+        let mut per_epoch: Vec<Vec<&mut [u8]>> = (0..jobs.len())
+            .map(|_| Vec::with_capacity(INPUTS.len()))
+            .collect();
+        let mut rest: &mut [u8] = staged;
+        for &(_, class, cell) in &INPUTS {
+            for (k, job) in jobs.iter().enumerate() {
+                let bytes = (cell * Sizes::of(&job.params).get(class)) as usize;
+                let (mine, tail) = std::mem::take(&mut rest).split_at_mut(bytes);
+                per_epoch[k].push(mine);
+                rest = tail;
+            }
+        }
+        for (_, table) in &tables {
+            let bytes = 4 * table.len();
+            let (mine, tail) = std::mem::take(&mut rest).split_at_mut(bytes);
+            mine.copy_from_slice(bytemuck::cast_slice(table));
+            rest = tail;
+        }
+        per_epoch
+            .into_par_iter()
+            .zip(jobs.par_iter())
+            .zip(specs.par_iter())
+            .for_each(|((slots, job), &(s, m, _))| {
+                for (slot, data) in slots.into_iter().zip(job.inputs(s, m)) {
+                    slot[..data.len()].copy_from_slice(data);
+                }
+            });
+
+        // Working buffers, dense scratch only for the branches some epoch takes.
+        let any = |f: fn(&Signature) -> bool| jobs.iter().any(|j| f(&j.sig));
+        let interpolated = any(|s| s.wb == WbKind::Interpolated);
+        let liquid = any(|s| s.liquid);
+        let yuma2 = any(|s| !s.yuma3);
+        let yuma3 = any(|s| s.yuma3);
+        let (n8, n4, x8, x4) = (8 * total.n, 4 * total.n, 8 * total.x, 4 * total.x);
         let when = |on: bool, bytes: u64| if on { bytes } else { 0 };
         for (name, bytes) in [
-            ("scal", 64),
-            ("view_ema", 16),
-            ("filtered", 16 * n as u64),
+            ("scal", 64 * epochs),
+            ("view_ema", 16 * epochs),
+            ("filtered", 16 * total.n),
             ("stake", n8),
             ("stake_weight", n8),
             ("inactive", n4),
@@ -108,44 +243,38 @@ impl GpuEpoch {
             ("combined_share", n8),
             ("rao", 3 * n8),
             ("terms_u16", 4 * n4),
-            ("row_offset", n4 + 4),
-            ("w_val", 8 * nw),
-            ("w_live", 4 * nw),
-            ("c_val", 8 * nw),
-            ("c_live", 4 * nw),
-            ("b_val", 8 * nb),
-            ("b_live", 4 * nb),
-            ("wb_val", when(interpolated, 8 * dense)),
-            ("wb_live", when(interpolated, 4 * dense)),
-            ("scratch", when(interpolated || liquid, 8 * dense)),
-            ("alpha_dense", when(liquid, 8 * dense)),
-            ("merged_w", when(liquid, 8 * dense)),
-            ("delta_val", when(!h.yuma3_enabled, 8 * wide)),
-            ("ema_val", 8 * wide),
-            ("ema_live", 4 * wide),
-            ("ema_norm", when(h.yuma3_enabled, 8 * wide)),
-            ("out_col", 4 * wide),
-            ("out_val", 8 * wide),
-            ("out_u16", 4 * wide),
+            ("row_offset", 4 * total.n1),
+            ("bond_base", 4 * (epochs + 1)),
+            ("w_val", x8),
+            ("w_live", x4),
+            ("c_val", x8),
+            ("c_live", x4),
+            ("b_val", x8),
+            ("b_live", x4),
+            ("wb_val", when(interpolated, x8)),
+            ("wb_live", when(interpolated, x4)),
+            ("scratch", when(interpolated || liquid, x8)),
+            ("alpha_dense", when(liquid, x8)),
+            ("merged_w", when(liquid, x8)),
+            ("delta_val", when(yuma2, x8)),
+            ("ema_val", x8),
+            ("ema_live", x4),
+            ("ema_norm", when(yuma3, x8)),
+            ("out_col", x4),
+            ("out_val", x8),
+            ("out_u16", x4),
         ] {
-            pool.get(ctx, name, bytes)?;
+            self.pool.get(&ctx, name, bytes)?;
         }
-        Ok(Job {
-            lay,
-            params: p,
-            yuma3: h.yuma3_enabled,
-            wide_median: validators > SHARED_VALIDATORS,
-            wb: Matrix {
-                val: "w_val",
-                live: "w_live",
-                form: Form::Csr,
-            },
-            ema: Matrix {
-                val: "ema_val",
-                live: "ema_live",
-                form: Form::Dense,
-            },
-        })
+        Ok((all, subsets))
+    }
+}
+
+/// Cells of class `c` over the batch.
+fn class_total(total: &Sizes, c: Class, epochs: u64) -> u64 {
+    match c {
+        Class::Epoch => epochs,
+        _ => total.get(c),
     }
 }
 
