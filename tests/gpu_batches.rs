@@ -123,3 +123,39 @@ fn a_repeated_batch_builds_no_bind_group() {
         "a repeated batch reuses every bind group"
     );
 }
+
+#[test]
+fn launches_do_not_grow_with_the_batch() {
+    let Some(mut gpu) = common::gpu::gpu_engine("launches_do_not_grow_with_the_batch") else {
+        return;
+    };
+    // Yuma 2 on odd seeds, Yuma 3 on even ones, as `yuma bench`'s GPU batch rows.
+    let subnet = |seed: u64| {
+        let mode = if seed.is_multiple_of(2) {
+            Mode::Yuma3
+        } else {
+            Mode::Yuma2
+        };
+        generate(&GenParams::new(48 + (seed % 5) as u32, 8, seed, mode)).expect("gen")
+    };
+    let launches = |gpu: &mut yuma::gpu::GpuEngine, batch: &[Snapshot]| {
+        let refs: Vec<&Snapshot> = batch.iter().collect();
+        let failures = check_batch(gpu, &refs, &format!("a batch of {}", batch.len()));
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        let stats = gpu.take_stats();
+        assert_eq!(stats.batches, 1, "one submission");
+        stats.dispatches
+    };
+    let one = launches(&mut gpu, &[subnet(1)]);
+    let two = launches(&mut gpu, &[subnet(1), subnet(2)]);
+    let many: Vec<Snapshot> = (1..=40).map(subnet).collect();
+    let forty = launches(&mut gpu, &many);
+    assert_eq!(
+        forty, two,
+        "40 epochs take the launches of 2 of the same kinds"
+    );
+    assert!(
+        forty <= 2 * one,
+        "{forty} launches for 40 mixed epochs, {one} for one Yuma 2 epoch"
+    );
+}

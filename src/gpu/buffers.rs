@@ -84,35 +84,17 @@ impl BufferPool {
         &self.buffers[name]
     }
 
-    /// Queues `data` for the start of buffer `name` (created or grown now); `write_staged`
-    /// writes every queued upload of a batch at once.
-    pub fn stage<T: bytemuck::Pod>(
-        &mut self,
-        ctx: &GpuContext,
-        name: &'static str,
-        data: &[T],
-    ) -> Result<(), GpuError> {
-        let bytes: &[u8] = bytemuck::cast_slice(data);
-        self.get(ctx, name, bytes.len() as u64)?;
-        if !bytes.is_empty() {
-            let at = self.staged.len();
-            self.staged.extend_from_slice(bytes);
-            self.staged.resize(at + bytes.len().div_ceil(4) * 4, 0);
-            self.pieces
-                .push((name, at as u64, (self.staged.len() - at) as u64));
-        }
-        Ok(())
-    }
-
     /// Queues whole-buffer uploads `(buffer, bytes)` back to back, each buffer made (or grown)
-    /// to hold its bytes, and returns the zeroed staging bytes to fill: the regions in the
-    /// order given, each `bytes` long (a multiple of 4). `write_staged` writes them.
+    /// to hold its bytes, and returns the staging bytes to fill: the regions in the order
+    /// given, each `bytes` long (a multiple of 4). The bytes are not cleared (they may hold an
+    /// earlier batch's): the caller writes every byte a kernel reads. `write_staged` writes
+    /// them.
     pub fn stage_regions(
         &mut self,
         ctx: &GpuContext,
         regions: &[(&'static str, u64)],
     ) -> Result<&mut [u8], GpuError> {
-        self.clear_staged();
+        self.pieces.clear();
         let mut at = 0u64;
         for &(name, bytes) in regions {
             debug_assert_eq!(bytes % 4, 0, "{name}: regions are whole 4-byte words");
@@ -122,19 +104,15 @@ impl BufferPool {
             }
             at += bytes;
         }
-        self.staged.resize(at as usize, 0);
-        Ok(&mut self.staged)
+        if self.staged.len() < at as usize {
+            self.staged.resize(at as usize, 0);
+        }
+        Ok(&mut self.staged[..at as usize])
     }
 
-    /// Forgets the queued uploads (keeping the allocation).
-    pub fn clear_staged(&mut self) {
-        self.staged.clear();
-        self.pieces.clear();
-    }
-
-    /// Bytes queued by `stage`.
+    /// Bytes queued by `stage_regions`.
     pub fn staged_len(&self) -> u64 {
-        self.staged.len() as u64
+        self.pieces.last().map_or(0, |&(_, at, len)| at + len)
     }
 
     /// Copies `(buffer, bytes)` pieces of this pool to the host, in one map.
@@ -151,7 +129,7 @@ impl BufferPool {
     }
 }
 
-/// Writes the uploads `stage` queued in `pools` with one staging buffer for all of them and one
+/// Writes the uploads `stage_regions` queued in `pools` with one staging buffer for all of them and one
 /// copy command per upload; `upload` is the reused source buffer. Past
 /// `max_bytes` in total, each pool's uploads are written on their own instead.
 pub fn write_staged(
@@ -190,8 +168,9 @@ pub fn write_staged(
         // (wgpu's write-only views of unsized slices are not `Send`: one thread copies.)
         let mut rest = view.slice(..);
         for pool in pools {
-            let (mut mine, tail) = rest.split_at(pool.staged.len());
-            mine.copy_from_slice(&pool.staged);
+            let used = pool.staged_len() as usize;
+            let (mut mine, tail) = rest.split_at(used);
+            mine.copy_from_slice(&pool.staged[..used]);
             rest = tail;
         }
     }
@@ -217,6 +196,19 @@ pub fn read_buffers(
     staging: &mut Option<wgpu::Buffer>,
     parts: &[(&wgpu::Buffer, u64)],
 ) -> Result<Vec<Vec<u8>>, GpuError> {
+    read_buffers_with(ctx, staging, parts, |views| {
+        views.iter().map(|v| v.to_vec()).collect()
+    })
+}
+
+/// Like `read_buffers`, but hands `read` the pieces where they are mapped (each starting
+/// 8-byte aligned), without copying them out first; returns what `read` returns.
+pub fn read_buffers_with<R>(
+    ctx: &GpuContext,
+    staging: &mut Option<wgpu::Buffer>,
+    parts: &[(&wgpu::Buffer, u64)],
+    read: impl FnOnce(&[&[u8]]) -> R,
+) -> Result<R, GpuError> {
     let total: u64 = parts
         .iter()
         .map(|&(_, b)| b.div_ceil(8) * 8)
@@ -260,13 +252,13 @@ pub fn read_buffers(
         let view = slice
             .get_mapped_range()
             .map_err(|e| GpuError::Device(format!("readback: {e}")))?;
-        let mut out = Vec::with_capacity(parts.len());
+        let mut views: Vec<&[u8]> = Vec::with_capacity(parts.len());
         let mut offset = 0usize;
         for &(_, bytes) in parts {
-            out.push(view[offset..offset + bytes as usize].to_vec());
+            views.push(&view[offset..offset + bytes as usize]);
             offset += (bytes.div_ceil(8) * 8) as usize;
         }
-        out
+        read(&views)
     };
     staging.unmap();
     Ok(out)

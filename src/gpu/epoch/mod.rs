@@ -23,7 +23,7 @@ use stats::Counters;
 
 pub use batch::Launch;
 
-use super::buffers::{grid, read_buffers, write_staged, BufferPool};
+use super::buffers::{grid, read_buffers, read_buffers_with, write_staged, BufferPool};
 use super::kernels::Kernels;
 use super::layout::EpochLayout;
 use super::params::{EpochParams, MatView, NONE};
@@ -73,6 +73,8 @@ pub struct GpuEpoch {
     /// Host layouts of the last batch, kept for their allocations.
     layouts: Vec<EpochLayout>,
     staging: Option<wgpu::Buffer>,
+    /// A second readback buffer, mapped while `staging` still is (the packed bonds).
+    staging_bonds: Option<wgpu::Buffer>,
     /// The source of the batch's uploads (see `buffers::write_staged`).
     upload: Option<wgpu::Buffer>,
     timer: Option<Timer>,
@@ -191,6 +193,14 @@ fn u8s_to<T: bytemuck::Pod>(bytes: &[u8]) -> Vec<T> {
     bytemuck::pod_collect_to_vec(bytes)
 }
 
+/// `bytes` seen as `T`s: in place when aligned (mapped readbacks are), else copied.
+fn typed<T: bytemuck::Pod>(bytes: &[u8]) -> std::borrow::Cow<'_, [T]> {
+    match bytemuck::try_cast_slice(bytes) {
+        Ok(v) => std::borrow::Cow::Borrowed(v),
+        Err(_) => std::borrow::Cow::Owned(bytemuck::pod_collect_to_vec(bytes)),
+    }
+}
+
 /// Per-uid results read back for every epoch: (buffer, bytes per uid).
 const RESULTS: [(&str, u64); 12] = [
     ("stake", 8),
@@ -216,6 +226,7 @@ impl GpuEpoch {
             pool: BufferPool::default(),
             layouts: Vec::new(),
             staging: None,
+            staging_bonds: None,
             upload: None,
             timer: None,
             last_kernel_time: None,
@@ -461,7 +472,7 @@ impl GpuEpoch {
 
     /// Reads the batch's results back (two maps: the per-uid results with the row offsets and
     /// each epoch's start in the packed bonds, then the packed bonds) and builds each epoch's
-    /// output (in parallel).
+    /// output (in parallel) from the mapped bytes.
     fn collect(
         &mut self,
         specs: &[MechanismJob<'_>],
@@ -475,44 +486,44 @@ impl GpuEpoch {
             .collect();
         parts.push((self.pool.buf("row_offset"), 4 * (uids + epochs)));
         parts.push((self.pool.buf("bond_base"), 4 * (epochs + 1)));
-        let read = read_buffers(&self.ctx, &mut self.staging, &parts)?;
-        let bond_base: Vec<u32> = u8s_to(&read[RESULTS.len() + 1]);
-        let total = u64::from(bond_base[jobs.len()]);
-        let packed = read_buffers(
-            &self.ctx,
-            &mut self.staging,
-            &[
-                (self.pool.buf("out_col"), 4 * total),
-                (self.pool.buf("out_val"), 8 * total),
-                (self.pool.buf("out_u16"), 4 * total),
-            ],
-        )?;
-        Ok(jobs
-            .par_iter()
-            .zip(specs.par_iter())
-            .enumerate()
-            .map(|(k, (job, &(s, _, _)))| {
-                let p = &job.params;
-                let (at, n) = (p.o_n as usize, p.n as usize);
-                let mut mine: Vec<&[u8]> = RESULTS
-                    .iter()
-                    .zip(&read)
-                    .map(|(&(_, per_uid), bytes)| {
-                        let b = per_uid as usize;
-                        &bytes[at * b..(at + n) * b]
+        let (ctx, pool) = (&self.ctx, &self.pool);
+        let (staging, staging_bonds) = (&mut self.staging, &mut self.staging_bonds);
+        read_buffers_with(ctx, staging, &parts, |read| {
+            let bond_base: Vec<u32> = u8s_to(read[RESULTS.len() + 1]);
+            let total = u64::from(bond_base[jobs.len()]);
+            let bonds = [
+                (pool.buf("out_col"), 4 * total),
+                (pool.buf("out_val"), 8 * total),
+                (pool.buf("out_u16"), 4 * total),
+            ];
+            read_buffers_with(ctx, staging_bonds, &bonds, |packed| {
+                jobs.par_iter()
+                    .zip(specs.par_iter())
+                    .enumerate()
+                    .map(|(k, (job, &(s, _, _)))| {
+                        let p = &job.params;
+                        let (at, n) = (p.o_n as usize, p.n as usize);
+                        let mut mine: Vec<&[u8]> = RESULTS
+                            .iter()
+                            .zip(read)
+                            .map(|(&(_, per_uid), bytes)| {
+                                let b = per_uid as usize;
+                                &bytes[at * b..(at + n) * b]
+                            })
+                            .collect();
+                        let ptr = p.o_n1 as usize;
+                        mine.push(&read[RESULTS.len()][4 * ptr..4 * (ptr + n + 1)]);
+                        let (b0, b1) = (bond_base[k] as usize, bond_base[k + 1] as usize);
+                        let bonds = [
+                            &packed[0][4 * b0..4 * b1],
+                            &packed[1][8 * b0..8 * b1],
+                            &packed[2][4 * b0..4 * b1],
+                        ];
+                        Ok(build_output(s, &mine, &bonds))
                     })
-                    .collect();
-                let ptr = p.o_n1 as usize;
-                mine.push(&read[RESULTS.len()][4 * ptr..4 * (ptr + n + 1)]);
-                let (b0, b1) = (bond_base[k] as usize, bond_base[k + 1] as usize);
-                let bonds = [
-                    &packed[0][4 * b0..4 * b1],
-                    &packed[1][8 * b0..8 * b1],
-                    &packed[2][4 * b0..4 * b1],
-                ];
-                Ok(build_output(s, &mine, &bonds))
+                    .collect()
             })
-            .collect())
+        })?
     }
 }
 
@@ -529,12 +540,15 @@ fn compute_pass<'e>(enc: &'e mut wgpu::CommandEncoder, label: &str) -> wgpu::Com
 fn build_output(s: &Snapshot, parts: &[&[u8]], packed: &[&[u8]]) -> EpochOutput {
     let n = s.len();
     let i64s = |k: usize| u8s_to::<i64>(parts[k]);
-    let u32s = |k: usize| u8s_to::<u32>(parts[k]);
-    let rao: Vec<u64> = u8s_to(parts[10]);
+    let u32s = |k: usize| typed::<u32>(parts[k]);
+    let rao = typed::<u64>(parts[10]);
     let terms = u32s(11);
     let offsets = u32s(12);
-    let (cols, vals, u16s): (Vec<u32>, Vec<i64>, Vec<u32>) =
-        (u8s_to(packed[0]), u8s_to(packed[1]), u8s_to(packed[2]));
+    let (cols, vals, u16s) = (
+        typed::<u32>(packed[0]),
+        typed::<i64>(packed[1]),
+        typed::<u32>(packed[2]),
+    );
     let new_permit: Vec<bool> = u32s(8).iter().map(|&x| x != 0).collect();
     let mut ema_bonds = Vec::with_capacity(n);
     let mut bonds = Vec::with_capacity(n);
