@@ -129,25 +129,23 @@ impl BufferPool {
     }
 }
 
-/// Writes the uploads `stage_regions` queued in `pools` with one staging buffer for all of them and one
-/// copy command per upload; `upload` is the reused source buffer. Past
-/// `max_bytes` in total, each pool's uploads are written on their own instead.
+/// Writes the uploads `stage_regions` queued in `pool` through one staging buffer (`upload`,
+/// reused) and one copy command per buffer. Past `max_bytes`, each buffer's upload is written
+/// on its own instead.
 pub fn write_staged(
     ctx: &GpuContext,
     upload: &mut Option<wgpu::Buffer>,
-    pools: &[BufferPool],
+    pool: &BufferPool,
     max_bytes: u64,
 ) {
-    let total: u64 = pools.iter().map(BufferPool::staged_len).sum();
+    let total = pool.staged_len();
     if total == 0 {
         return;
     }
     if total > max_bytes.min(ctx.limits.max_buffer_size) {
-        for pool in pools {
-            for &(name, at, len) in &pool.pieces {
-                let bytes = &pool.staged[at as usize..(at + len) as usize];
-                ctx.queue.write_buffer(pool.buf(name), 0, bytes);
-            }
+        for &(name, at, len) in &pool.pieces {
+            let bytes = &pool.staged[at as usize..(at + len) as usize];
+            ctx.queue.write_buffer(pool.buf(name), 0, bytes);
         }
         return;
     }
@@ -166,25 +164,15 @@ pub fn write_staged(
             return;
         };
         // (wgpu's write-only views of unsized slices are not `Send`: one thread copies.)
-        let mut rest = view.slice(..);
-        for pool in pools {
-            let used = pool.staged_len() as usize;
-            let (mut mine, tail) = rest.split_at(used);
-            mine.copy_from_slice(&pool.staged[..used]);
-            rest = tail;
-        }
+        view.copy_from_slice(&pool.staged[..total as usize]);
     }
     let mut enc = ctx
         .device
         .create_command_encoder(&wgpu::CommandEncoderDescriptor {
             label: Some("uploads"),
         });
-    let mut base = 0;
-    for pool in pools {
-        for &(name, at, len) in &pool.pieces {
-            enc.copy_buffer_to_buffer(upload, base + at, pool.buf(name), 0, len);
-        }
-        base += pool.staged_len();
+    for &(name, at, len) in &pool.pieces {
+        enc.copy_buffer_to_buffer(upload, at, pool.buf(name), 0, len);
     }
     ctx.queue.submit([enc.finish()]);
 }

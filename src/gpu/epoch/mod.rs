@@ -376,7 +376,7 @@ impl GpuEpoch {
         write_staged(
             &self.ctx,
             &mut self.upload,
-            std::slice::from_ref(&self.pool),
+            &self.pool,
             UPLOAD_BYTES,
         );
         stats.pack = start.elapsed();
