@@ -5,7 +5,8 @@
 #
 # builds the release `yuma` and the test executables (`cargo test --release --no-run`), and lays
 # out DIR (git-ignored; with the repository's tracked files at most 64 MiB, less 1 MiB) with:
-#   bin/yuma, bin/<test>   the binary and the GPU test executables (gpu_*, *_gpu, shaders), stripped
+#   bin/yuma.gz, bin/<test>.gz   the binary and the GPU test executables (gpu_*, *_gpu,
+#                          shaders), stripped and gzipped (run.sh unpacks them inside DIR)
 #   goldens/               a copy of the golden cases ($YUMA_GOLDENS, else ../shared/goldens)
 #   debs/                  the Vulkan loader package (libvulkan1, amd64)
 #   run.sh                 the one command to run on the GPU machine
@@ -15,7 +16,8 @@
 #
 #   bash DIR/run.sh [REPORT]
 #
-# unpacks the loader into DIR (nothing is written outside it), runs every GPU test executable
+# unpacks the executables and the loader into DIR (nothing is written outside it), runs every
+# GPU test executable
 # with YUMA_REQUIRE_GPU=1 and YUMA_GOLDENS=DIR/goldens, then `yuma info`, `yuma bench --quick
 # --backend gpu` and `yuma bench --backend gpu` (the last one within what is left of a 5-minute
 # budget), and writes everything to REPORT ($OUT/gpu-report.txt when $OUT is set, else
@@ -65,6 +67,7 @@ if not found:
 print("gpu-run: test executables:", " ".join(sorted(found)))
 EOF
 strip "$dir"/bin/* 2>/dev/null || true
+gzip -9 "$dir"/bin/*
 cp -r "$goldens"/. "$dir/goldens/"
 
 # The Vulkan loader, downloaded for amd64 whatever this machine's architecture.
@@ -85,6 +88,14 @@ start=$SECONDS
 budget=${YUMA_GPU_RUN_BUDGET:-290}
 
 main() {
+
+# The executables, unpacked inside this folder.
+mkdir -p "$here/unpacked"
+for z in "$here"/bin/*.gz; do
+    x="$here/unpacked/$(basename "$z" .gz)"
+    gzip -dc "$z" >"$x" && chmod +x "$x"
+done
+bin="$here/unpacked"
 
 # The Vulkan loader, unpacked here when the machine has none (YUMA_GPU_RUN_UNPACK=1: always);
 # the NVIDIA driver's own files stay where the machine has them.
@@ -109,11 +120,11 @@ date -u
 uname -m
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>/dev/null || echo "(no nvidia-smi)"
 nproc
-"$here/bin/yuma" info
+"$bin/yuma" info
 
 failed=0
 echo "== GPU tests (YUMA_REQUIRE_GPU=1, YUMA_GOLDENS=$YUMA_GOLDENS)"
-for t in "$here"/bin/*; do
+for t in "$bin"/*; do
     name="$(basename "$t")"
     [ "$name" = yuma ] && continue
     echo "-- $name"
@@ -127,13 +138,13 @@ done
 
 echo "== yuma bench --quick --backend gpu"
 if [ -n "${YUMA_GPU_RUN_QUICK:-}" ]; then
-    "$here/bin/yuma" bench --quick --backend gpu --gpu-batch 8 || failed=1
+    "$bin/yuma" bench --quick --backend gpu --gpu-batch 8 || failed=1
 else
-    "$here/bin/yuma" bench --quick --backend gpu || failed=1
+    "$bin/yuma" bench --quick --backend gpu || failed=1
     left=$((budget - (SECONDS - start)))
     echo "== yuma bench --backend gpu (within the $left s left of the budget)"
     if [ "$left" -gt 30 ]; then
-        timeout "$left" "$here/bin/yuma" bench --backend gpu || echo "(the full bench stopped: status $?)"
+        timeout "$left" "$bin/yuma" bench --backend gpu || echo "(the full bench stopped: status $?)"
     else
         echo "(skipped: too little of the budget left)"
     fi
@@ -153,9 +164,9 @@ tracked=$(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1)
 room=$((limit - tracked - 1024 * 1024))
 size=$(du -sb "$dir" | cut -f1)
 if [ "$size" -gt "$room" ]; then
-    for extra in "$dir"/bin/*_gpu; do
+    for extra in "$dir"/bin/*_gpu.gz; do
         [ -e "$extra" ] || continue
-        echo "gpu-run: leaving out $(basename "$extra") to stay within 64 MiB with the repository"
+        echo "gpu-run: leaving out $(basename "$extra" .gz) to stay within 64 MiB with the repository"
         rm -f "$extra"
     done
     size=$(du -sb "$dir" | cut -f1)
