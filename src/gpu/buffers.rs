@@ -14,10 +14,6 @@ pub struct BufferPool {
     buffers: HashMap<&'static str, wgpu::Buffer>,
     staging: Option<wgpu::Buffer>,
     groups: RefCell<HashMap<Vec<usize>, wgpu::BindGroup>>,
-    /// Uploads waiting to be written: their bytes back to back (each padded to 4 bytes), and
-    /// (buffer, offset in `staged`, length) of each.
-    staged: Vec<u8>,
-    pieces: Vec<(&'static str, u64, u64)>,
 }
 
 /// The smallest buffer size wgpu accepts for a binding (and a multiple of 16).
@@ -84,37 +80,6 @@ impl BufferPool {
         &self.buffers[name]
     }
 
-    /// Queues whole-buffer uploads `(buffer, bytes)` back to back, each buffer made (or grown)
-    /// to hold its bytes, and returns the staging bytes to fill: the regions in the order
-    /// given, each `bytes` long (a multiple of 4). The bytes are not cleared (they may hold an
-    /// earlier batch's): the caller writes every byte a kernel reads. `write_staged` writes
-    /// them.
-    pub fn stage_regions(
-        &mut self,
-        ctx: &GpuContext,
-        regions: &[(&'static str, u64)],
-    ) -> Result<&mut [u8], GpuError> {
-        self.pieces.clear();
-        let mut at = 0u64;
-        for &(name, bytes) in regions {
-            debug_assert_eq!(bytes % 4, 0, "{name}: regions are whole 4-byte words");
-            self.get(ctx, name, bytes)?;
-            if bytes > 0 {
-                self.pieces.push((name, at, bytes));
-            }
-            at += bytes;
-        }
-        if self.staged.len() < at as usize {
-            self.staged.resize(at as usize, 0);
-        }
-        Ok(&mut self.staged[..at as usize])
-    }
-
-    /// Bytes queued by `stage_regions`.
-    pub fn staged_len(&self) -> u64 {
-        self.pieces.last().map_or(0, |&(_, at, len)| at + len)
-    }
-
     /// Copies `(buffer, bytes)` pieces of this pool to the host, in one map.
     pub fn read(
         &mut self,
@@ -129,52 +94,79 @@ impl BufferPool {
     }
 }
 
-/// Writes the uploads `stage_regions` queued in `pool` through one staging buffer (`upload`,
-/// reused) and one copy command per buffer. Past `max_bytes`, each buffer's upload is written
-/// on its own instead.
-pub fn write_staged(
-    ctx: &GpuContext,
-    upload: &mut Option<wgpu::Buffer>,
-    pool: &BufferPool,
-    max_bytes: u64,
-) {
-    let total = pool.staged_len();
-    if total == 0 {
-        return;
-    }
-    if total > max_bytes.min(ctx.limits.max_buffer_size) {
-        for &(name, at, len) in &pool.pieces {
-            let bytes = &pool.staged[at as usize..(at + len) as usize];
-            ctx.queue.write_buffer(pool.buf(name), 0, bytes);
+/// Uploads through one reused, host-mapped buffer (MAP_WRITE | COPY_SRC): it is mapped, filled
+/// where it lies (in parallel, by the caller), unmapped, and copied into the destination
+/// buffers, so no input is copied twice on the host and no fresh staging memory is touched
+/// from one batch to the next.
+#[derive(Default)]
+pub struct Uploader {
+    buffer: Option<wgpu::Buffer>,
+}
+
+impl Uploader {
+    /// Uploads `regions` (`(buffer, bytes)`, each a multiple of 4 bytes) of `pool`: `fill`
+    /// writes them back to back into the mapped bytes it is given (every byte a kernel reads;
+    /// the rest may hold an earlier batch's), then each is copied to the start of its buffer.
+    pub fn upload(
+        &mut self,
+        ctx: &GpuContext,
+        pool: &BufferPool,
+        regions: &[(&'static str, u64)],
+        fill: impl FnOnce(wgpu::WriteOnly<'_, [u8]>),
+    ) -> Result<(), GpuError> {
+        let total: u64 = regions.iter().map(|&(_, b)| b).sum();
+        if total == 0 {
+            return Ok(());
         }
-        return;
-    }
-    if upload.as_ref().is_none_or(|b| b.size() < total) {
-        *upload = Some(ctx.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("uploads"),
-            size: total.next_power_of_two().min(ctx.limits.max_buffer_size),
-            usage: wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        }));
-    }
-    let upload = upload.as_ref().expect("made above");
-    let size = wgpu::BufferSize::new(total).expect("total > 0");
-    {
-        let Some(mut view) = ctx.queue.write_buffer_with(upload, 0, size) else {
-            return;
-        };
-        // (wgpu's write-only views of unsized slices are not `Send`: one thread copies.)
-        view.copy_from_slice(&pool.staged[..total as usize]);
-    }
-    let mut enc = ctx
-        .device
-        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("uploads"),
+        if total > ctx.limits.max_buffer_size {
+            return Err(GpuError::TooLarge(format!(
+                "a batch's inputs need {total} bytes, over the adapter's max_buffer_size ({} bytes)",
+                ctx.limits.max_buffer_size
+            )));
+        }
+        if self.buffer.as_ref().is_none_or(|b| b.size() < total) {
+            let size = total.next_power_of_two().min(ctx.limits.max_buffer_size);
+            self.buffer = Some(ctx.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("uploads"),
+                size: size.max(total),
+                usage: wgpu::BufferUsages::MAP_WRITE | wgpu::BufferUsages::COPY_SRC,
+                mapped_at_creation: false,
+            }));
+        }
+        let buffer = self.buffer.as_ref().expect("made above");
+        let slice = buffer.slice(..total);
+        let (tx, rx) = std::sync::mpsc::channel();
+        slice.map_async(wgpu::MapMode::Write, move |r| {
+            let _ = tx.send(r);
         });
-    for &(name, at, len) in &pool.pieces {
-        enc.copy_buffer_to_buffer(upload, at, pool.buf(name), 0, len);
+        ctx.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| GpuError::Device(format!("waiting for the GPU: {e}")))?;
+        rx.recv()
+            .map_err(|e| GpuError::Device(format!("upload: {e}")))?
+            .map_err(|e| GpuError::Device(format!("upload: {e}")))?;
+        {
+            let mut view = slice
+                .get_mapped_range_mut()
+                .map_err(|e| GpuError::Device(format!("upload: {e}")))?;
+            fill(view.slice(..));
+        }
+        buffer.unmap();
+        let mut enc = ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("uploads"),
+            });
+        let mut at = 0;
+        for &(name, bytes) in regions {
+            if bytes > 0 {
+                enc.copy_buffer_to_buffer(buffer, at, pool.buf(name), 0, bytes);
+            }
+            at += bytes;
+        }
+        ctx.queue.submit([enc.finish()]);
+        Ok(())
     }
-    ctx.queue.submit([enc.finish()]);
 }
 
 /// Copies `(buffer, bytes)` pieces to the host after the work submitted so far: one copy

@@ -23,7 +23,7 @@ use stats::Counters;
 
 pub use batch::Launch;
 
-use super::buffers::{grid, read_buffers, read_buffers_with, write_staged, BufferPool};
+use super::buffers::{grid, read_buffers, read_buffers_with, BufferPool, Uploader};
 use super::kernels::Kernels;
 use super::layout::EpochLayout;
 use super::params::{EpochParams, MatView, NONE};
@@ -75,8 +75,8 @@ pub struct GpuEpoch {
     staging: Option<wgpu::Buffer>,
     /// A second readback buffer, mapped while `staging` still is (the packed bonds).
     staging_bonds: Option<wgpu::Buffer>,
-    /// The source of the batch's uploads (see `buffers::write_staged`).
-    upload: Option<wgpu::Buffer>,
+    /// The batch's inputs go through it (see `buffers::Uploader`).
+    uploader: Uploader,
     timer: Option<Timer>,
     /// GPU time of the last batch's kernels (timestamp queries), when timing is on.
     pub last_kernel_time: Option<std::time::Duration>,
@@ -96,9 +96,6 @@ const TIMESTAMPS: u32 = 2;
 /// Validators whose column values fit in the consensus kernel's workgroup memory
 /// (`SHARED_VALIDATORS` in shaders/consensus.wgsl).
 const SHARED_VALIDATORS: usize = 1024;
-
-/// The most bytes a batch uploads through one staging buffer.
-const UPLOAD_BYTES: u64 = 1 << 30;
 
 /// One mechanism's epoch in flight.
 struct Job {
@@ -227,7 +224,7 @@ impl GpuEpoch {
             layouts: Vec::new(),
             staging: None,
             staging_bonds: None,
-            upload: None,
+            uploader: Uploader::default(),
             timer: None,
             last_kernel_time: None,
             counters: Counters::default(),
@@ -373,12 +370,6 @@ impl GpuEpoch {
             return Ok(Vec::new().into_iter());
         }
         let (all, subsets) = self.upload_batch(&mut ok, &ok_specs)?;
-        write_staged(
-            &self.ctx,
-            &mut self.upload,
-            &self.pool,
-            UPLOAD_BYTES,
-        );
         stats.pack = start.elapsed();
         let ok: Vec<&Job> = ok.into_iter().map(|j| &*j).collect();
         self.execute(&ok, &all, &subsets, stats)?;

@@ -185,34 +185,35 @@ impl GpuEpoch {
             .map(|&(name, class, cell)| (name, cell * class_total(&total, class, epochs)))
             .collect();
         regions.extend(tables.iter().map(|(name, t)| (*name, 4 * t.len() as u64)));
-        let staged = self.pool.stage_regions(&ctx, &regions)?;
-        let mut per_epoch: Vec<Vec<&mut [u8]>> = (0..jobs.len())
-            .map(|_| Vec::with_capacity(INPUTS.len()))
-            .collect();
-        let mut rest: &mut [u8] = staged;
-        for &(_, class, cell) in &INPUTS {
-            for (k, job) in jobs.iter().enumerate() {
-                let bytes = (cell * Sizes::of(&job.params).get(class)) as usize;
-                let (mine, tail) = std::mem::take(&mut rest).split_at_mut(bytes);
-                per_epoch[k].push(mine);
-                rest = tail;
-            }
+        for &(name, bytes) in &regions {
+            self.pool.get(&ctx, name, bytes)?;
         }
-        for (_, table) in &tables {
-            let bytes = 4 * table.len();
-            let (mine, tail) = std::mem::take(&mut rest).split_at_mut(bytes);
-            mine.copy_from_slice(bytemuck::cast_slice(table));
-            rest = tail;
-        }
-        per_epoch
-            .into_par_iter()
-            .zip(jobs.par_iter())
-            .zip(specs.par_iter())
-            .for_each(|((slots, job), &(s, m, _))| {
-                for (slot, data) in slots.into_iter().zip(job.inputs(s, m)) {
-                    slot[..data.len()].copy_from_slice(data);
+        let sizes: Vec<Sizes> = jobs.iter().map(|j| Sizes::of(&j.params)).collect();
+        let jobs: &[&mut Job] = jobs;
+        // One thread writes the mapped bytes in order (wgpu's write-only views of byte slices
+        // are not `Send`); the epochs were packed in parallel before.
+        self.uploader
+            .upload(&ctx, &self.pool, &regions, |mut rest| {
+                let inputs: Vec<[&[u8]; 25]> = jobs
+                    .iter()
+                    .zip(specs)
+                    .map(|(job, &(s, m, _))| job.inputs(s, m))
+                    .collect();
+                for (b, &(_, class, cell)) in INPUTS.iter().enumerate() {
+                    for (k, size) in sizes.iter().enumerate() {
+                        let data = inputs[k][b];
+                        let (mine, tail) = rest.split_at((cell * size.get(class)) as usize);
+                        let (mut head, _) = mine.split_at(data.len());
+                        head.copy_from_slice(data);
+                        rest = tail;
+                    }
                 }
-            });
+                for (_, table) in &tables {
+                    let (mut mine, tail) = rest.split_at(4 * table.len());
+                    mine.copy_from_slice(bytemuck::cast_slice(table));
+                    rest = tail;
+                }
+            })?;
 
         // Working buffers, dense scratch only for the branches some epoch takes.
         let any = |f: fn(&Signature) -> bool| jobs.iter().any(|j| f(&j.sig));
