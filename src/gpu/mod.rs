@@ -41,6 +41,8 @@ pub const BATCH_BYTES: u64 = 6 << 30;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Footprint {
     pub bytes: u64,
+    /// Bytes of inputs uploaded (through one mapped buffer).
+    pub input_bytes: u64,
     pub uid_cells: u64,
     pub matrix_cells: u64,
 }
@@ -65,7 +67,11 @@ impl Footprint {
             let x = (slots * n).max(nnz_w).max(nnz_b);
             // Per uid 216 bytes, per pointer 20, per entry index 32, per slot 4, per matrix
             // cell at most 124, per epoch under 1 KiB.
-            f.bytes += 216 * n + 20 * (n + 1) + 32 * nnz_w.max(nnz_b) + 4 * slots + 124 * x + 1024;
+            let e = nnz_w.max(nnz_b);
+            f.bytes += 216 * n + 20 * (n + 1) + 32 * e + 4 * slots + 124 * x + 1024;
+            // Inputs: per uid 56 bytes, per pointer 16, per entry index 32, per slot 4, and the
+            // parameters and launch tables.
+            f.input_bytes += 56 * n + 16 * (n + 1) + 32 * e + 4 * slots + 640;
             f.uid_cells += n;
             f.matrix_cells += x;
         }
@@ -79,6 +85,7 @@ impl Footprint {
 
     fn add(&mut self, o: &Footprint) {
         self.bytes += o.bytes;
+        self.input_bytes += o.input_bytes;
         self.uid_cells += o.uid_cells;
         self.matrix_cells += o.matrix_cells;
     }
@@ -192,14 +199,13 @@ impl Engine for GpuEngine {
             .map_err(|e| EngineError(e.to_string()))
     }
     /// Several snapshots per GPU submission, in groups whose buffers stay within
-    /// [`BATCH_BYTES`] and whose largest buffer stays within the adapter's binding and buffer
-    /// limits; a group that fails as a whole is retried one snapshot at a time, so one bad
-    /// snapshot does not fail the others.
+    /// [`BATCH_BYTES`], whose largest buffer stays within the adapter's binding and buffer
+    /// limits, and whose inputs fit one buffer; a group that fails as a whole is retried one
+    /// snapshot at a time, so one bad snapshot does not fail the others.
     fn run_many(&mut self, snapshots: &[&Snapshot]) -> Vec<Result<EpochResult, EngineError>> {
         let limits = &self.epoch.ctx.limits;
-        let largest = limits
-            .max_storage_buffer_binding_size
-            .min(limits.max_buffer_size);
+        let max_buffer = limits.max_buffer_size;
+        let largest = limits.max_storage_buffer_binding_size.min(max_buffer);
         let footprints: Vec<Footprint> = snapshots.iter().map(|s| Footprint::of(s)).collect();
         let mut out = Vec::with_capacity(snapshots.len());
         let mut start = 0;
@@ -209,7 +215,10 @@ impl Engine for GpuEngine {
             while end < snapshots.len() {
                 let mut next = group;
                 next.add(&footprints[end]);
-                if end > start && (next.bytes > BATCH_BYTES || next.largest_buffer() > largest) {
+                let over = next.bytes > BATCH_BYTES
+                    || next.largest_buffer() > largest
+                    || next.input_bytes > max_buffer;
+                if end > start && over {
                     break;
                 }
                 group = next;
