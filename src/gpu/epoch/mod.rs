@@ -291,9 +291,9 @@ impl GpuEpoch {
         self.run_batch_captured(&[(s, m, rao)], capture).remove(0)
     }
 
-    /// Runs several mechanisms' epochs (of one or many subnets) together: one upload each, one
-    /// command submission for all of them, and two readbacks (the results, then the packed
-    /// bonds whose size the first gives), instead of a round trip per epoch.
+    /// Runs several mechanisms' epochs (of one or many subnets) together: one upload, one
+    /// command submission with a fixed number of launches, and two readbacks (the results, then
+    /// the packed bonds whose size the first gives) for all of them.
     pub fn run_batch(&mut self, jobs: &[MechanismJob<'_>]) -> Vec<Result<EpochOutput, GpuError>> {
         self.run_batch_captured(jobs, None)
     }

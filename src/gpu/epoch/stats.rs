@@ -13,7 +13,7 @@ pub struct BatchStats {
     pub epochs: u64,
     /// Kernel launches (`dispatch_workgroups`) recorded.
     pub dispatches: u64,
-    /// Bind groups made (the rest came from the pools' caches).
+    /// Bind groups made (the rest came from the pool's cache).
     pub bind_groups_made: u64,
     /// Host: packing the inputs and writing them to the GPU's buffers.
     pub pack: Duration,
