@@ -135,16 +135,7 @@ impl Uploader {
         }
         let buffer = self.buffer.as_ref().expect("made above");
         let slice = buffer.slice(..total);
-        let (tx, rx) = std::sync::mpsc::channel();
-        slice.map_async(wgpu::MapMode::Write, move |r| {
-            let _ = tx.send(r);
-        });
-        ctx.device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| GpuError::Device(format!("waiting for the GPU: {e}")))?;
-        rx.recv()
-            .map_err(|e| GpuError::Device(format!("upload: {e}")))?
-            .map_err(|e| GpuError::Device(format!("upload: {e}")))?;
+        map_and_wait(ctx, &slice, wgpu::MapMode::Write, "upload")?;
         {
             let mut view = slice
                 .get_mapped_range_mut()
@@ -167,6 +158,26 @@ impl Uploader {
         ctx.queue.submit([enc.finish()]);
         Ok(())
     }
+}
+
+/// Maps `slice` (after the work submitted so far) and waits until it is mapped; errors say
+/// `what` failed.
+fn map_and_wait(
+    ctx: &GpuContext,
+    slice: &wgpu::BufferSlice<'_>,
+    mode: wgpu::MapMode,
+    what: &str,
+) -> Result<(), GpuError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    slice.map_async(mode, move |r| {
+        let _ = tx.send(r);
+    });
+    ctx.device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| GpuError::Device(format!("waiting for the GPU: {e}")))?;
+    rx.recv()
+        .map_err(|e| GpuError::Device(format!("{what}: {e}")))?
+        .map_err(|e| GpuError::Device(format!("{what}: {e}")))
 }
 
 /// Copies `(buffer, bytes)` pieces to the host after the work submitted so far: one copy
@@ -218,16 +229,7 @@ pub fn read_buffers_with<R>(
     }
     ctx.queue.submit([encoder.finish()]);
     let slice = staging.slice(..total);
-    let (tx, rx) = std::sync::mpsc::channel();
-    slice.map_async(wgpu::MapMode::Read, move |r| {
-        let _ = tx.send(r);
-    });
-    ctx.device
-        .poll(wgpu::PollType::wait_indefinitely())
-        .map_err(|e| GpuError::Device(format!("waiting for the GPU: {e}")))?;
-    rx.recv()
-        .map_err(|e| GpuError::Device(format!("readback: {e}")))?
-        .map_err(|e| GpuError::Device(format!("readback: {e}")))?;
+    map_and_wait(ctx, &slice, wgpu::MapMode::Read, "readback")?;
     let out = {
         let view = slice
             .get_mapped_range()
