@@ -1,5 +1,5 @@
-// Shared declarations of the epoch kernels: the per-epoch parameters, the per-dispatch matrix
-// view, the slots of the bond rows, the scalar cells reductions write, and how a launch finds
+// Shared declarations of the epoch kernels: the per-epoch parameters, the matrix view (one per
+// epoch), the slots of the bond rows, the scalar cells reductions write, and how a launch finds
 // its epoch. Prepended (after fixed.wgsl) to every stage file.
 //
 // A batch of epochs shares its buffers: epoch e's part of a buffer starts at e's offset for the
@@ -84,7 +84,7 @@ const L_ITEMS_N: u32 = 1u;    // ⌈n / 256⌉, one invocation per uid
 const L_GROUPS_N: u32 = 2u;   // n, one workgroup per uid
 const L_ITEMS_W: u32 = 3u;    // ⌈nnz_w / 256⌉
 const L_ITEMS_B: u32 = 4u;    // ⌈nnz_b / 256⌉
-const L_ITEMS_X: u32 = 5u;    // ⌈max(n_slots·n, nnz_w) / 256⌉
+const L_ITEMS_X: u32 = 5u;    // ⌈max(n_slots·n, nnz_w, nnz_b) / 256⌉, one invocation per matrix cell
 const L_GROUPS_S: u32 = 6u;   // n_slots, one workgroup per slot row
 const L_ITEMS64_S: u32 = 7u;  // ⌈n_slots / 64⌉, one invocation per slot row
 const L_BATCH: u32 = 8u;      // 1 for the whole batch

@@ -46,18 +46,35 @@ impl BufferPool {
         Self::check_size(ctx, name, size)?;
         let fits = self.buffers.get(name).is_some_and(|b| b.size() >= size);
         if !fits {
+            let size = size.max(self.buffers.get(name).map_or(0, |b| b.size()));
+            // Out of memory: no buffer is kept under `name` (a later, smaller request makes a
+            // new one), and the pool lets go of the rest.
+            let memory = ctx.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
             let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some(name),
-                size: size.max(self.buffers.get(name).map_or(0, |b| b.size())),
+                size,
                 usage: wgpu::BufferUsages::STORAGE
                     | wgpu::BufferUsages::COPY_DST
                     | wgpu::BufferUsages::COPY_SRC,
                 mapped_at_creation: false,
             });
+            if let Some(err) = pollster::block_on(memory.pop()) {
+                self.release();
+                return Err(GpuError::TooLarge(format!(
+                    "buffer `{name}` ({size} bytes): out of GPU memory: {err}"
+                )));
+            }
             self.buffers.insert(name, buffer);
             self.groups.get_mut().clear();
         }
         Ok(&self.buffers[name])
+    }
+
+    /// Lets go of every buffer and bind group (after running out of memory, so that a smaller
+    /// batch starts from nothing).
+    pub fn release(&mut self) {
+        self.buffers.clear();
+        self.groups.get_mut().clear();
     }
 
     /// The bind group stored under `key` (which must identify the module and every buffer it
@@ -95,7 +112,7 @@ impl BufferPool {
 }
 
 /// Uploads through one reused, host-mapped buffer (MAP_WRITE | COPY_SRC): it is mapped, filled
-/// where it lies (in parallel, by the caller), unmapped, and copied into the destination
+/// where it lies (by the caller), unmapped, and copied into the destination
 /// buffers, so no input is copied twice on the host and no fresh staging memory is touched
 /// from one batch to the next.
 #[derive(Default)]
@@ -205,10 +222,16 @@ pub fn read_buffers_with<R>(
         .map(|&(_, b)| b.div_ceil(8) * 8)
         .sum::<u64>()
         .max(8);
+    if total > ctx.limits.max_buffer_size {
+        return Err(GpuError::TooLarge(format!(
+            "a readback of {total} bytes, over the adapter's max_buffer_size ({} bytes)",
+            ctx.limits.max_buffer_size
+        )));
+    }
     if staging.as_ref().is_none_or(|s| s.size() < total) {
         *staging = Some(ctx.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("staging"),
-            size: total.next_power_of_two(),
+            size: total.next_power_of_two().min(ctx.limits.max_buffer_size),
             usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         }));

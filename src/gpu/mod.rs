@@ -35,22 +35,33 @@ pub enum GpuError {
 /// GPU memory one batch may use (all its epochs' buffers together).
 pub const BATCH_BYTES: u64 = 6 << 30;
 
-/// What a snapshot's epochs add to a batch's buffers: bytes in all (a bound: every optional
-/// scratch buffer counted), and the cells of the largest classes, per uid (n) and per matrix
-/// cell (max(n_slots·n, nnz_w, nnz_b) per mechanism; see `gpu::epoch` batch layout).
+/// What a snapshot's epochs add to a batch's buffers (see `gpu::epoch`'s batch layout): the
+/// bytes of every buffer but the matrix-cell ones, the cells per uid (n) and per matrix cell
+/// (max(n_slots·n, nnz_w, nnz_b) per mechanism), the inputs' bytes, and which optional
+/// matrix-cell buffers its epochs need.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Footprint {
-    pub bytes: u64,
-    /// Bytes of inputs uploaded (through one mapped buffer).
+    pub fixed_bytes: u64,
     pub input_bytes: u64,
     pub uid_cells: u64,
     pub matrix_cells: u64,
+    pub yuma2: bool,
+    pub yuma3: bool,
+    pub interpolated: bool,
+    pub liquid: bool,
 }
 
 impl Footprint {
     pub fn of(s: &Snapshot) -> Footprint {
         let n = s.len() as u64;
-        let mut f = Footprint::default();
+        let h = &s.hyperparams;
+        let mut f = Footprint {
+            yuma2: !h.yuma3_enabled,
+            yuma3: h.yuma3_enabled,
+            interpolated: h.bonds_penalty != 0 && h.bonds_penalty != u16::MAX,
+            liquid: h.yuma3_enabled && h.liquid_alpha_enabled,
+            ..Footprint::default()
+        };
         for m in &s.mechanisms {
             let nnz_w: u64 = m
                 .weights
@@ -64,30 +75,51 @@ impl Footprint {
                 .zip(&m.bonds)
                 .filter(|(w, b)| !w.is_empty() || !b.is_empty())
                 .count() as u64;
-            let x = (slots * n).max(nnz_w).max(nnz_b);
-            // Per uid 216 bytes, per pointer 20, per entry index 32, per slot 4, per matrix
-            // cell at most 124, per epoch under 1 KiB.
             let e = nnz_w.max(nnz_b);
-            f.bytes += 216 * n + 20 * (n + 1) + 32 * e + 4 * slots + 124 * x + 1024;
-            // Inputs: per uid 56 bytes, per pointer 16, per entry index 32, per slot 4, and the
-            // parameters and launch tables.
+            // Per uid 216 bytes, per pointer 20, per entry index 32, per slot 4, per epoch
+            // under 1 KiB; inputs: per uid 56, per pointer 16, per entry index 32, per slot 4,
+            // the parameters and launch tables.
+            f.fixed_bytes += 216 * n + 20 * (n + 1) + 32 * e + 4 * slots + 1024;
             f.input_bytes += 56 * n + 16 * (n + 1) + 32 * e + 4 * slots + 640;
             f.uid_cells += n;
-            f.matrix_cells += x;
+            f.matrix_cells += (slots * n).max(nnz_w).max(nnz_b);
         }
         f
     }
 
-    /// The largest single buffer of a batch with this footprint, in bytes.
+    /// The bytes of all the batch's buffers: 64 per matrix cell always, 8 more for Yuma 2's ΔB,
+    /// 8 for Yuma 3's normalized EMA, 12 for interpolated weights for bonds, 8 of scratch for
+    /// them or liquid alpha, 16 for liquid alpha's rates and merged weights.
+    pub fn bytes(&self) -> u64 {
+        let per_cell = 64
+            + 8 * u64::from(self.yuma2)
+            + 8 * u64::from(self.yuma3)
+            + 12 * u64::from(self.interpolated)
+            + 8 * u64::from(self.interpolated || self.liquid)
+            + 16 * u64::from(self.liquid);
+        self.fixed_bytes + per_cell * self.matrix_cells
+    }
+
+    /// The largest single buffer, in bytes.
     pub fn largest_buffer(&self) -> u64 {
         (8 * self.matrix_cells).max(24 * self.uid_cells)
     }
 
+    /// The larger of the two readbacks: the per-uid results, or the packed bonds (16 bytes per
+    /// live entry, at most one per matrix cell).
+    pub fn largest_readback(&self) -> u64 {
+        (16 * self.matrix_cells).max(132 * self.uid_cells)
+    }
+
     fn add(&mut self, o: &Footprint) {
-        self.bytes += o.bytes;
+        self.fixed_bytes += o.fixed_bytes;
         self.input_bytes += o.input_bytes;
         self.uid_cells += o.uid_cells;
         self.matrix_cells += o.matrix_cells;
+        self.yuma2 |= o.yuma2;
+        self.yuma3 |= o.yuma3;
+        self.interpolated |= o.interpolated;
+        self.liquid |= o.liquid;
     }
 }
 
@@ -200,8 +232,9 @@ impl Engine for GpuEngine {
     }
     /// Several snapshots per GPU submission, in groups whose buffers stay within
     /// [`BATCH_BYTES`], whose largest buffer stays within the adapter's binding and buffer
-    /// limits, and whose inputs fit one buffer; a group that fails as a whole is retried one
-    /// snapshot at a time, so one bad snapshot does not fail the others.
+    /// limits, and whose inputs and readbacks fit one buffer. A group that fails as a whole (out
+    /// of GPU memory, say) is run again in halves, down to single snapshots, so one bad snapshot
+    /// does not fail the others.
     fn run_many(&mut self, snapshots: &[&Snapshot]) -> Vec<Result<EpochResult, EngineError>> {
         let limits = &self.epoch.ctx.limits;
         let max_buffer = limits.max_buffer_size;
@@ -215,26 +248,35 @@ impl Engine for GpuEngine {
             while end < snapshots.len() {
                 let mut next = group;
                 next.add(&footprints[end]);
-                let over = next.bytes > BATCH_BYTES
+                let over = next.bytes() > BATCH_BYTES
                     || next.largest_buffer() > largest
-                    || next.input_bytes > max_buffer;
+                    || next.input_bytes > max_buffer
+                    || next.largest_readback() > max_buffer;
                 if end > start && over {
                     break;
                 }
                 group = next;
                 end += 1;
             }
-            let group = &snapshots[start..end];
-            let results = self.run_snapshots(group);
-            if group.len() > 1 && results.iter().all(|r| r.is_err()) {
-                out.extend(group.iter().map(|s| self.run_snapshot(s)));
-            } else {
-                out.extend(results);
-            }
+            out.extend(self.run_halving(&snapshots[start..end]));
             start = end;
         }
         out.into_iter()
             .map(|r| r.map_err(|e| EngineError(e.to_string())))
             .collect()
+    }
+}
+
+impl GpuEngine {
+    /// Runs `group` in one submission; if every snapshot fails, runs each half on its own.
+    fn run_halving(&mut self, group: &[&Snapshot]) -> Vec<Result<EpochResult, GpuError>> {
+        let results = self.run_snapshots(group);
+        if group.len() > 1 && results.iter().all(|r| r.is_err()) {
+            let (a, b) = group.split_at(group.len() / 2);
+            let mut out = self.run_halving(a);
+            out.extend(self.run_halving(b));
+            return out;
+        }
+        results
     }
 }

@@ -1,5 +1,5 @@
 //! The per-epoch parameter block the kernels read (`Params` in shaders/epoch_params.wgsl) and
-//! the per-dispatch matrix view. Scalar hyperparameter conversions (kappa/65535, the EMA rate,
+//! the matrix view (which form a generic matrix kernel reads; one per epoch). Scalar hyperparameter conversions (kappa/65535, the EMA rate,
 //! tao_weight, last_tempo) are O(1) and happen here, with the same CPU functions the reference
 //! uses.
 

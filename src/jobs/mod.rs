@@ -17,7 +17,7 @@ mod run;
 pub use discover::{discover, plan, probe_format, Discovered};
 pub use run::{chunks, run_jobs, JobOutcome, CHUNK_BYTES};
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -71,9 +71,10 @@ pub fn pending(jobs: Vec<Job>) -> (Vec<Job>, Vec<Job>) {
 /// Writes `text` to a temporary file beside `path` (`.NAME.PID.tmp`: one per writing process, so
 /// two processes writing the same output — a retried task beside its lost original — never
 /// share one) and renames it into place, so that a file at `path` is always complete. Creates
-/// missing folders. After the first write into a folder, the process removes the temporary files
-/// there of processes that no longer run (a killed batch): one scan of each folder per process,
-/// so that writing N files into one folder costs O(N), not O(N²).
+/// missing folders. After the rename, temporary files of the same output left by processes that
+/// no longer run (a killed batch) are removed. Each folder is listed once per process (its
+/// temporary files remembered by output name), so writing N files into one folder costs O(N),
+/// not O(N²).
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
@@ -87,43 +88,57 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
         let _ = std::fs::remove_file(&tmp);
         format!("{}: cannot write: {e}", path.display())
     })?;
-    if first_write_into(dir) {
-        remove_orphaned_temps(dir);
-    }
+    remove_orphaned_temps(dir, &name);
     Ok(())
 }
 
-/// True the first time this process asks about `dir`.
-fn first_write_into(dir: &Path) -> bool {
-    static SEEN: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
-    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
-    seen.get_or_insert_with(HashSet::new)
-        .insert(dir.to_path_buf())
-}
+/// Per folder this process writes into: its `.NAME.PID.tmp` files when first listed, by NAME.
+type TempFiles = HashMap<PathBuf, HashMap<String, Vec<(u32, PathBuf)>>>;
 
-/// Removes the `.NAME.PID.tmp` files in `dir` whose process is gone (Linux: no `/proc/PID`).
-fn remove_orphaned_temps(dir: &Path) {
+/// Removes the `.NAME.PID.tmp` files of output `name` in `dir` whose process is gone (Linux: no
+/// `/proc/PID`), from the folder's listing taken at the process's first write into it.
+fn remove_orphaned_temps(dir: &Path, name: &str) {
+    static LISTED: Mutex<Option<TempFiles>> = Mutex::new(None);
     if !Path::new("/proc/self").exists() {
         return;
     }
+    let candidates = {
+        let mut listed = LISTED.lock().unwrap_or_else(|e| e.into_inner());
+        let folders = listed.get_or_insert_with(HashMap::new);
+        let temps = folders
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| temp_files(dir));
+        temps.remove(name).unwrap_or_default()
+    };
+    for (pid, file) in candidates {
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
+/// The `.NAME.PID.tmp` files in `dir`, by NAME.
+fn temp_files(dir: &Path) -> HashMap<String, Vec<(u32, PathBuf)>> {
+    let mut out: HashMap<String, Vec<(u32, PathBuf)>> = HashMap::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+        return out;
     };
     for entry in entries.flatten() {
         let file = entry.file_name();
-        let Some(pid) = file
+        let Some((name, pid)) = file
             .to_str()
-            .filter(|f| f.starts_with('.'))
+            .and_then(|f| f.strip_prefix('.'))
             .and_then(|f| f.strip_suffix(".tmp"))
             .and_then(|rest| rest.rsplit_once('.'))
-            .and_then(|(_, pid)| pid.parse::<u32>().ok())
+            .and_then(|(name, pid)| Some((name, pid.parse::<u32>().ok()?)))
         else {
             continue;
         };
-        if !Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = std::fs::remove_file(entry.path());
-        }
+        out.entry(name.to_string())
+            .or_default()
+            .push((pid, entry.path()));
     }
+    out
 }
 
 #[cfg(test)]
@@ -138,8 +153,15 @@ mod tests {
         // PID 0 never names a user process; the own PID does.
         let dead = dir.join(".epoch.json.0.tmp");
         let live = dir.join(format!(".epoch.json.{}.tmp", std::process::id()));
+        // Another output's temporary file is left alone (its writer may run elsewhere).
+        let other = dir.join(".other.json.0.tmp");
         std::fs::write(&dead, "partial").unwrap();
+        std::fs::write(&other, "partial").unwrap();
         write_atomic(&dir.join("epoch.json"), "{}").unwrap();
+        assert!(
+            other.exists(),
+            "another output's temporary file was removed"
+        );
         assert_eq!(
             std::fs::read_to_string(dir.join("epoch.json")).unwrap(),
             "{}"
