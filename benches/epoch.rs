@@ -20,6 +20,8 @@
 //! cores). `YUMA_BENCH_QUICK=1` keeps n = 256 and a batch of 8 with short measurements;
 //! `cargo bench --bench epoch -- --test` runs every bench once (the CI smoke).
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -34,13 +36,9 @@ use yuma::gpu::layout::EpochLayout;
 use yuma::gpu::{AdapterChoice, GpuEngine};
 use yuma::snapshot::Snapshot;
 
-fn quick() -> bool {
-    std::env::var_os("YUMA_BENCH_QUICK").is_some_and(|v| v != "0" && !v.is_empty())
-}
-
 /// `(n, validators)` of the single-subnet benches.
 fn sizes() -> Vec<(u32, u32)> {
-    if quick() {
+    if common::quick() {
         vec![(256, 64)]
     } else {
         vec![(256, 64), (1024, 128), (4096, 256)]
@@ -49,7 +47,7 @@ fn sizes() -> Vec<(u32, u32)> {
 
 /// Subnets in the batch bench (each n = 256, 64 validators).
 fn batch_size() -> usize {
-    if quick() {
+    if common::quick() {
         8
     } else {
         128
@@ -104,7 +102,7 @@ fn bench_engine_rows(
 /// CPU sizes: the common sizes plus n = 16,384 (256 validators).
 fn cpu_sizes() -> Vec<(u32, u32)> {
     let mut v = sizes();
-    if !quick() {
+    if !common::quick() {
         v.push((16384, 256));
     }
     v
@@ -155,11 +153,15 @@ fn epoch_gpu(c: &mut Criterion) {
              the 128-subnet batch and the kernel-time group are left out",
             engine.context().describe()
         );
-    } else if !quick() {
+    } else if !common::quick() {
         sizes.extend([(16384, 256), (65535, 1024)]);
     }
-    bench_engine_rows(c, "gpu", &mut engine, &sizes, !software || quick());
-    gpu_batch_host(c, &mut engine, if software || quick() { 8 } else { 2550 });
+    bench_engine_rows(c, "gpu", &mut engine, &sizes, !software || common::quick());
+    gpu_batch_host(
+        c,
+        &mut engine,
+        if software || common::quick() { 8 } else { 2550 },
+    );
     if software {
         return;
     }
@@ -334,17 +336,9 @@ fn gpu_host_packing(c: &mut Criterion) {
     group.finish();
 }
 
-fn config() -> Criterion {
-    let (warm, measure) = if quick() { (0.2, 0.5) } else { (1.0, 3.0) };
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs_f64(warm))
-        .measurement_time(Duration::from_secs_f64(measure))
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = common::config();
     targets = epoch_cpu, epoch_chain_equivalent, epoch_gpu, gpu_host_packing, stages
 }
 criterion_main!(benches);

@@ -10,10 +10,11 @@
 //!
 //! `YUMA_BENCH_QUICK=1` keeps the I/O groups, two process inputs and a batch of 100 files.
 
+mod common;
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use yuma::gen::{generate, GenParams, Mode};
@@ -21,10 +22,6 @@ use yuma::output::result_json;
 use yuma::snapshot::{parse_snapshot, write_snapshot};
 
 const YUMA: &str = env!("CARGO_BIN_EXE_yuma");
-
-fn quick() -> bool {
-    std::env::var_os("YUMA_BENCH_QUICK").is_some_and(|v| v != "0" && !v.is_empty())
-}
 
 fn io(c: &mut Criterion) {
     let mut read = c.benchmark_group("io/read_snapshot");
@@ -103,7 +100,7 @@ fn process_inputs() -> Vec<(&'static str, Vec<&'static str>)> {
             gen("256", &["--yuma3", "--liquid-alpha"]),
         ),
     ];
-    if quick() {
+    if common::quick() {
         all.into_iter().skip(1).take(2).collect()
     } else {
         all
@@ -147,7 +144,7 @@ fn process(c: &mut Criterion) {
 }
 
 fn batch(c: &mut Criterion) {
-    let count: u64 = if quick() { 100 } else { 1000 };
+    let count: u64 = if common::quick() { 100 } else { 1000 };
     let dir = scratch("batch");
     let inputs = dir.join("in");
     std::fs::create_dir_all(&inputs).expect("input dir");
@@ -186,17 +183,9 @@ fn batch(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn config() -> Criterion {
-    let (warm, measure) = if quick() { (0.2, 0.5) } else { (1.0, 3.0) };
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs_f64(warm))
-        .measurement_time(Duration::from_secs_f64(measure))
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = common::config();
     targets = io, process, batch
 }
 criterion_main!(benches);
