@@ -89,53 +89,31 @@ impl Reader<'_> {
             .ok_or_else(|| self.err(field, uid, format!("{} is not a {type_name}", show(v))))
     }
 
-    fn bool_of(&self, v: &Value, field: &str, uid: Option<usize>) -> Result<bool, InputError> {
-        v.as_bool()
-            .ok_or_else(|| self.err(field, uid, format!("{} is not a bool", show(v))))
-    }
-
     /// `null`, or an array of exactly `n` entries read by `item(value, uid)`.
-    fn per_uid<T>(
+    fn nullable_per_uid<T>(
         &self,
         v: &Value,
         field: &str,
         n: usize,
-        mut item: impl FnMut(&Value, usize) -> Result<T, InputError>,
+        item: impl FnMut(&Value, usize) -> Result<T, InputError>,
     ) -> Result<Option<Vec<T>>, InputError> {
         if v.is_null() {
             return Ok(None);
         }
-        let arr = v.as_array().ok_or_else(|| {
-            self.err(
-                field,
-                None,
-                format!("expected null or an array of {n} entries, got {}", kind(v)),
-            )
-        })?;
-        if arr.len() != n {
-            return Err(self.err(
-                field,
-                None,
-                format!("has {} entries, expected n = {n}", arr.len()),
-            ));
-        }
-        arr.iter()
-            .enumerate()
-            .map(|(uid, x)| item(x, uid))
-            .collect::<Result<Vec<_>, _>>()
+        self.per_uid(v, field, n, "null or an array", item)
             .map(Some)
     }
 
     fn u16s(&self, v: &Value, field: &str, n: usize) -> Result<Option<Vec<u16>>, InputError> {
-        self.per_uid(v, field, n, |x, uid| self.int(x, field, Some(uid), "u16"))
+        self.nullable_per_uid(v, field, n, |x, uid| self.int(x, field, Some(uid), "u16"))
     }
 
     fn u64s(&self, v: &Value, field: &str, n: usize) -> Result<Option<Vec<u64>>, InputError> {
-        self.per_uid(v, field, n, |x, uid| self.int(x, field, Some(uid), "u64"))
+        self.nullable_per_uid(v, field, n, |x, uid| self.int(x, field, Some(uid), "u64"))
     }
 
     fn bools(&self, v: &Value, field: &str, n: usize) -> Result<Option<Vec<bool>>, InputError> {
-        self.per_uid(v, field, n, |x, uid| self.bool_of(x, field, Some(uid)))
+        self.nullable_per_uid(v, field, n, |x, uid| self.bool_of(x, field, Some(uid)))
     }
 
     /// `null`, or n rows of `[uid, u16]` pairs.
@@ -145,7 +123,7 @@ impl Reader<'_> {
         field: &str,
         n: usize,
     ) -> Result<Option<Vec<SparseRowU16>>, InputError> {
-        self.per_uid(v, field, n, |row, uid| {
+        self.nullable_per_uid(v, field, n, |row, uid| {
             let entries = row.as_array().ok_or_else(|| {
                 self.err(
                     field,

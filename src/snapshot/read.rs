@@ -145,46 +145,13 @@ impl Reader<'_> {
         self.int_in(v, field, uid, "u16")
     }
 
-    fn bool_of(&self, v: &Value, field: &str, uid: Option<usize>) -> Result<bool, InputError> {
-        v.as_bool()
-            .ok_or_else(|| self.err(field, uid, format!("{} is not a bool", show(v))))
-    }
-
-    /// An array of exactly `n` elements, each read by `item(value, uid)`.
-    fn per_uid<T>(
-        &self,
-        v: &Value,
-        field: &str,
-        n: usize,
-        mut item: impl FnMut(&Value, usize) -> Result<T, InputError>,
-    ) -> Result<Vec<T>, InputError> {
-        let arr = v.as_array().ok_or_else(|| {
-            self.err(
-                field,
-                None,
-                format!("expected an array of {n} entries, got {}", kind(v)),
-            )
-        })?;
-        if arr.len() != n {
-            return Err(self.err(
-                field,
-                None,
-                format!("has {} entries, expected n = {n}", arr.len()),
-            ));
-        }
-        arr.iter()
-            .enumerate()
-            .map(|(uid, x)| item(x, uid))
-            .collect()
-    }
-
     fn sparse_rows(
         &self,
         v: &Value,
         field: &str,
         n: usize,
     ) -> Result<Vec<SparseRowU16>, InputError> {
-        self.per_uid(v, field, n, |row, uid| {
+        self.per_uid(v, field, n, "an array", |row, uid| {
             let entries = row.as_array().ok_or_else(|| {
                 self.err(
                     field,
@@ -279,16 +246,26 @@ impl Reader<'_> {
         let get = |key: &str| self.required(obj, key, prefix);
         let f = |key: &str| join(prefix, key);
         Ok(MechanismInput {
-            last_update: self.per_uid(get("last_update")?, &f("last_update"), n, |x, uid| {
-                self.u64_of(x, &f("last_update"), Some(uid))
-            })?,
-            commit_block: self.per_uid(get("commit_block")?, &f("commit_block"), n, |x, uid| {
-                if x.is_null() {
-                    Ok(None)
-                } else {
-                    self.u64_of(x, &f("commit_block"), Some(uid)).map(Some)
-                }
-            })?,
+            last_update: self.per_uid(
+                get("last_update")?,
+                &f("last_update"),
+                n,
+                "an array",
+                |x, uid| self.u64_of(x, &f("last_update"), Some(uid)),
+            )?,
+            commit_block: self.per_uid(
+                get("commit_block")?,
+                &f("commit_block"),
+                n,
+                "an array",
+                |x, uid| {
+                    if x.is_null() {
+                        Ok(None)
+                    } else {
+                        self.u64_of(x, &f("commit_block"), Some(uid)).map(Some)
+                    }
+                },
+            )?,
             weights: self.sparse_rows(get("weights")?, &f("weights"), n)?,
             bonds: self.sparse_rows(get("bonds")?, &f("bonds"), n)?,
         })
@@ -320,15 +297,21 @@ impl Reader<'_> {
             Value::Null => None,
             x => Some(self.u16_of(x, "owner_uid", None)?),
         };
-        let u64s =
-            |key: &str| self.per_uid(get(key)?, key, n, |x, uid| self.u64_of(x, key, Some(uid)));
+        let u64s = |key: &str| {
+            self.per_uid(get(key)?, key, n, "an array", |x, uid| {
+                self.u64_of(x, key, Some(uid))
+            })
+        };
         let alpha_stake = u64s("alpha_stake")?;
         let tao_stake = u64s("tao_stake")?;
         let block_at_registration = u64s("block_at_registration")?;
-        let validator_permit =
-            self.per_uid(get("validator_permit")?, "validator_permit", n, |x, uid| {
-                self.bool_of(x, "validator_permit", Some(uid))
-            })?;
+        let validator_permit = self.per_uid(
+            get("validator_permit")?,
+            "validator_permit",
+            n,
+            "an array",
+            |x, uid| self.bool_of(x, "validator_permit", Some(uid)),
+        )?;
         let last_mechanism_step_block = self.u64_of(
             get("last_mechanism_step_block")?,
             "last_mechanism_step_block",

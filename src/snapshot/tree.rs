@@ -89,4 +89,40 @@ pub trait TreeErrors {
         v.as_object()
             .ok_or_else(|| self.err(field, None, format!("expected an object, got {}", kind(v))))
     }
+
+    /// `v` as a bool.
+    fn bool_of(&self, v: &Value, field: &str, uid: Option<usize>) -> Result<bool, InputError> {
+        v.as_bool()
+            .ok_or_else(|| self.err(field, uid, format!("{} is not a bool", show(v))))
+    }
+
+    /// An array of exactly `n` entries, each read by `item(value, uid)`; `expected` says what
+    /// `v` should have been when it is no array ("an array", "null or an array").
+    fn per_uid<T>(
+        &self,
+        v: &Value,
+        field: &str,
+        n: usize,
+        expected: &str,
+        mut item: impl FnMut(&Value, usize) -> Result<T, InputError>,
+    ) -> Result<Vec<T>, InputError> {
+        let arr = v.as_array().ok_or_else(|| {
+            self.err(
+                field,
+                None,
+                format!("expected {expected} of {n} entries, got {}", kind(v)),
+            )
+        })?;
+        if arr.len() != n {
+            return Err(self.err(
+                field,
+                None,
+                format!("has {} entries, expected n = {n}", arr.len()),
+            ));
+        }
+        arr.iter()
+            .enumerate()
+            .map(|(uid, x)| item(x, uid))
+            .collect()
+    }
 }
