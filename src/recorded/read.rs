@@ -64,9 +64,7 @@ impl Reader<'_> {
         fields: &[&str],
         prefix: &str,
     ) -> Result<(), InputError> {
-        if let Some(unknown) = obj.keys().find(|k| !fields.contains(&k.as_str())) {
-            return Err(self.err(&join(prefix, unknown), None, "unknown field"));
-        }
+        self.known_fields(obj, fields, prefix)?;
         match fields.iter().find(|k| !obj.contains_key(**k)) {
             Some(missing) => Err(self.err(
                 &join(prefix, missing),

@@ -88,18 +88,6 @@ impl TreeErrors for Reader<'_> {
 }
 
 impl Reader<'_> {
-    fn check_fields(
-        &self,
-        obj: &Map<String, Value>,
-        allowed: &[&str],
-        prefix: &str,
-    ) -> Result<(), InputError> {
-        match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
-            Some(unknown) => Err(self.err(&join(prefix, unknown), None, "unknown field")),
-            None => Ok(()),
-        }
-    }
-
     fn required<'v>(
         &self,
         obj: &'v Map<String, Value>,
@@ -194,7 +182,7 @@ impl Reader<'_> {
 
     fn hyperparams(&self, v: &Value) -> Result<Hyperparams, InputError> {
         let obj = self.object(v, "hyperparams")?;
-        self.check_fields(obj, &HYPERPARAMS, "hyperparams")?;
+        self.known_fields(obj, &HYPERPARAMS, "hyperparams")?;
         let get = |key: &str| self.required(obj, key, "hyperparams");
         let f = |key: &str| format!("hyperparams.{key}");
         Ok(Hyperparams {
@@ -273,7 +261,7 @@ impl Reader<'_> {
 
     fn snapshot(&self, v: &Value) -> Result<Snapshot, InputError> {
         let obj = self.object(v, "")?;
-        self.check_fields(obj, &TOP_FIELDS, "")?;
+        self.known_fields(obj, &TOP_FIELDS, "")?;
         let get = |key: &str| self.required(obj, key, "");
         match get("format")? {
             Value::String(s) if s == "yuma-snapshot/1" => {}
@@ -402,7 +390,7 @@ impl Reader<'_> {
             .map(|(m, item)| {
                 let prefix = format!("mechanisms[{m}]");
                 let mobj = self.object(item, &prefix)?;
-                self.check_fields(mobj, &PER_MECHANISM, &prefix)?;
+                self.known_fields(mobj, &PER_MECHANISM, &prefix)?;
                 self.mechanism(mobj, &prefix, n)
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -90,6 +90,19 @@ pub trait TreeErrors {
             .ok_or_else(|| self.err(field, None, format!("expected an object, got {}", kind(v))))
     }
 
+    /// An error naming the first key of `obj` that is not among `allowed` (under `prefix`).
+    fn known_fields(
+        &self,
+        obj: &serde_json::Map<String, Value>,
+        allowed: &[&str],
+        prefix: &str,
+    ) -> Result<(), InputError> {
+        match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+            Some(unknown) => Err(self.err(&join(prefix, unknown), None, "unknown field")),
+            None => Ok(()),
+        }
+    }
+
     /// `v` as a bool.
     fn bool_of(&self, v: &Value, field: &str, uid: Option<usize>) -> Result<bool, InputError> {
         v.as_bool()
