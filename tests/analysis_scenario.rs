@@ -3,17 +3,10 @@
 
 mod common;
 
-use std::process::Command;
+use common::yuma;
 
 use yuma::analysis::scenario::{library::LIBRARY, load, run_scenario, ScenarioRun, YumaVersion};
 use yuma::engine::CpuEngine;
-
-fn yuma(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_yuma"))
-        .args(args)
-        .output()
-        .expect("run yuma")
-}
 
 #[test]
 fn library_has_at_least_ten_scenarios_that_run_in_every_yuma() {

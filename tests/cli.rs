@@ -3,9 +3,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-use common::{case_dirs, first_difference, golden, read, temp_dir};
+use common::{case_dirs, first_difference, golden, path_str, read, temp_dir, yuma};
 use serde_json::Value;
 use yuma::output::{parse_epoch, result_json, EpochResult};
 
@@ -13,17 +13,6 @@ const CASE: &str = "edge/baseline_yuma2";
 const MULTI: &str = "mechanisms/m3_split_yuma3_la";
 const CSV_HEADER: &str = "uid,active,stake,stake_weight,new_validator_permit,consensus,\
 validator_trust,incentive,dividend,server_emission,validator_emission,emission";
-
-fn yuma(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yuma"))
-        .args(args)
-        .output()
-        .expect("run yuma")
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 path")
-}
 
 /// stdout of a command that must succeed.
 #[track_caller]

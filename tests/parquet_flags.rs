@@ -5,24 +5,12 @@ mod common;
 
 use std::fs::File;
 use std::path::Path;
-use std::process::Command;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::UInt64Type;
 use arrow_array::{Array, RecordBatch};
-use common::{golden, temp_dir};
+use common::{golden, path_str as s, temp_dir, yuma};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-
-fn yuma(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_yuma"))
-        .args(args)
-        .output()
-        .expect("run yuma")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 path")
-}
 
 fn table(path: &Path) -> Vec<RecordBatch> {
     let file = File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -4,16 +4,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use common::{goldens_dir, temp_dir};
-
-fn yuma(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yuma"))
-        .args(args)
-        .output()
-        .expect("run yuma")
-}
+use common::{goldens_dir, temp_dir, yuma};
 
 fn ok(args: &[&str]) {
     let out = yuma(args);

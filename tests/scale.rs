@@ -1,8 +1,10 @@
 //! The network-scale commands end to end: `gen`, `replay`, `batch` (including a killed and
 //! resumed run), through the real `yuma` binary.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use yuma::gen::{generate, GenParams, Mode};
@@ -10,12 +12,7 @@ use yuma::output::{read_epoch, result_json};
 use yuma::replay::carry_into;
 use yuma::snapshot::{parse_snapshot, read_snapshot, write_snapshot};
 
-fn yuma(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yuma"))
-        .args(args)
-        .output()
-        .expect("run yuma")
-}
+use common::{path_str as s, yuma};
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -51,10 +48,6 @@ fn goldens() -> PathBuf {
         dir.display()
     );
     dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
 }
 
 /// FNV-1a 64: a fixed fingerprint of the generator's bytes.

@@ -5,24 +5,13 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::{golden, read, temp_dir};
+use common::{golden, path_str as s, read, temp_dir, yuma};
 use serde_json::{json, Value};
 
 const SINGLE: &str = "edge/baseline_yuma3";
 const MULTI: &str = "mechanisms/m3_split_yuma3_la";
-
-fn yuma(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yuma"))
-        .args(args)
-        .output()
-        .expect("run yuma")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 path")
-}
 
 /// A folder with the golden's snapshot and the recorded cut `yuma epoch --recorded` writes.
 fn case_folder(case: &str, into: &Path) -> PathBuf {

@@ -329,3 +329,16 @@ pub fn multi_snapshot() -> serde_json::Value {
     let text = read(&golden("mechanisms/m2_even_yuma2").join("snapshot.json"));
     serde_json::from_str(&text).expect("golden JSON")
 }
+
+/// Runs the `yuma` binary under test with `args` and collects its output.
+pub fn yuma(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_yuma"))
+        .args(args)
+        .output()
+        .expect("run yuma")
+}
+
+/// A path as a command-line argument.
+pub fn path_str(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
