@@ -122,34 +122,12 @@ impl Reader<'_> {
         n: usize,
     ) -> Result<Option<Vec<SparseRowU16>>, InputError> {
         self.nullable_per_uid(v, field, n, |row, uid| {
-            let entries = row.as_array().ok_or_else(|| {
-                self.err(
-                    field,
-                    Some(uid),
-                    format!(
-                        "row is {}, expected an array of [uid, value] pairs",
-                        kind(row)
-                    ),
-                )
-            })?;
-            entries
-                .iter()
-                .enumerate()
-                .map(|(k, e)| {
-                    let at = format!("{field}[{uid}][{k}]");
-                    match e.as_array().map(Vec::as_slice) {
-                        Some([j, b]) => Ok((
-                            self.int(j, &at, Some(uid), "u16 target uid")?,
-                            self.int(b, &at, Some(uid), "u16 bond value")?,
-                        )),
-                        _ => Err(self.err(
-                            &at,
-                            Some(uid),
-                            format!("{} is not a [uid, value] pair", show(e)),
-                        )),
-                    }
-                })
-                .collect()
+            self.sparse_row(row, field, uid, |j, b, at| {
+                Ok((
+                    self.int(j, at, Some(uid), "u16 target uid")?,
+                    self.int(b, at, Some(uid), "u16 bond value")?,
+                ))
+            })
         })
     }
 

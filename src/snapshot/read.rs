@@ -140,43 +140,19 @@ impl Reader<'_> {
         n: usize,
     ) -> Result<Vec<SparseRowU16>, InputError> {
         self.per_uid(v, field, n, "an array", |row, uid| {
-            let entries = row.as_array().ok_or_else(|| {
-                self.err(
-                    field,
-                    Some(uid),
-                    format!(
-                        "row is {}, expected an array of [uid, value] pairs",
-                        kind(row)
-                    ),
-                )
-            })?;
-            entries
-                .iter()
-                .enumerate()
-                .map(|(k, e)| {
-                    let at = format!("{field}[{uid}][{k}]");
-                    match e.as_array().map(Vec::as_slice) {
-                        Some([j, w]) => {
-                            // Which half is wrong: the row is uid's, the pair names another uid.
-                            let part = |what: &'static str| {
-                                move |mut e: InputError| {
-                                    e.message = format!("{what} {}", e.message);
-                                    e
-                                }
-                            };
-                            Ok((
-                                self.u16_of(j, &at, Some(uid)).map_err(part("target uid"))?,
-                                self.u16_of(w, &at, Some(uid)).map_err(part("value"))?,
-                            ))
-                        }
-                        _ => Err(self.err(
-                            &at,
-                            Some(uid),
-                            format!("{} is not a [uid, value] pair", show(e)),
-                        )),
+            self.sparse_row(row, field, uid, |j, w, at| {
+                // Which half is wrong: the row is uid's, the pair names another uid.
+                let part = |what: &'static str| {
+                    move |mut e: InputError| {
+                        e.message = format!("{what} {}", e.message);
+                        e
                     }
-                })
-                .collect()
+                };
+                Ok((
+                    self.u16_of(j, at, Some(uid)).map_err(part("target uid"))?,
+                    self.u16_of(w, at, Some(uid)).map_err(part("value"))?,
+                ))
+            })
         })
     }
 

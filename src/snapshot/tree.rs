@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::InputError;
+use super::{InputError, SparseRowU16};
 
 /// An error about the document as a whole.
 fn document_error(file: &str, message: String) -> InputError {
@@ -101,6 +101,42 @@ pub trait TreeErrors {
             Some(unknown) => Err(self.err(&join(prefix, unknown), None, "unknown field")),
             None => Ok(()),
         }
+    }
+
+    /// Row `uid` of a sparse matrix: an array of `[uid, value]` pairs, each read by
+    /// `pair(target, value, at)` where `at` names the pair (`field[uid][k]`).
+    fn sparse_row(
+        &self,
+        row: &Value,
+        field: &str,
+        uid: usize,
+        pair: impl Fn(&Value, &Value, &str) -> Result<(u16, u16), InputError>,
+    ) -> Result<SparseRowU16, InputError> {
+        let entries = row.as_array().ok_or_else(|| {
+            self.err(
+                field,
+                Some(uid),
+                format!(
+                    "row is {}, expected an array of [uid, value] pairs",
+                    kind(row)
+                ),
+            )
+        })?;
+        entries
+            .iter()
+            .enumerate()
+            .map(|(k, e)| {
+                let at = format!("{field}[{uid}][{k}]");
+                match e.as_array().map(Vec::as_slice) {
+                    Some([j, w]) => pair(j, w, &at),
+                    _ => Err(self.err(
+                        &at,
+                        Some(uid),
+                        format!("{} is not a [uid, value] pair", show(e)),
+                    )),
+                }
+            })
+            .collect()
     }
 
     /// `v` as a bool.
