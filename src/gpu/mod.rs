@@ -58,7 +58,7 @@ impl Footprint {
         let mut f = Footprint {
             yuma2: !h.yuma3_enabled,
             yuma3: h.yuma3_enabled,
-            interpolated: h.bonds_penalty != 0 && h.bonds_penalty != u16::MAX,
+            interpolated: epoch::interpolates_weights_for_bonds(h.bonds_penalty),
             liquid: h.yuma3_enabled && h.liquid_alpha_enabled,
             ..Footprint::default()
         };

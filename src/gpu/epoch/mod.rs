@@ -30,7 +30,6 @@ use super::params::{EpochParams, MatView, NONE};
 use super::{GpuContext, GpuError};
 use crate::epoch::permits::old_permits;
 use crate::epoch::trace::Trace;
-use crate::fixed::{ONE, ZERO};
 use crate::output::{EpochOutput, RawOutput};
 use crate::snapshot::{MechanismInput, Snapshot};
 
@@ -117,6 +116,23 @@ enum WbKind {
     Weights,
     Clipped,
     Interpolated,
+}
+
+impl WbKind {
+    /// The weights for bonds that `bonds_penalty` selects (0: W, 65535: the clipped W).
+    fn of(bonds_penalty: u16) -> WbKind {
+        match bonds_penalty {
+            0 => WbKind::Weights,
+            u16::MAX => WbKind::Clipped,
+            _ => WbKind::Interpolated,
+        }
+    }
+}
+
+/// Whether an epoch with this `bonds_penalty` builds interpolated weights for bonds (a dense
+/// matrix with its own buffers).
+pub fn interpolates_weights_for_bonds(bonds_penalty: u16) -> bool {
+    WbKind::of(bonds_penalty) == WbKind::Interpolated
 }
 
 /// What decides an epoch's bond-side launches and their buffers.

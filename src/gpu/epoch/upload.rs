@@ -98,7 +98,8 @@ impl GpuEpoch {
     ) -> Result<Job, GpuError> {
         let n = s.len();
         lay.repack(&m.weights, &m.bonds, n);
-        let validators = validator_bound(s, m);
+        let old = old_permits(&s.validator_permit, s.owner_in_range());
+        let validators = validator_bound(s, m, &old);
         if ctx.is_software() {
             software_limits(s, validators, &lay)?;
         }
@@ -110,19 +111,12 @@ impl GpuEpoch {
             lay.slot_rows.len(),
         );
         let h = &s.hyperparams;
-        let wb = if params.penalty == ZERO.to_bits() {
-            WbKind::Weights
-        } else if params.penalty == ONE.to_bits() {
-            WbKind::Clipped
-        } else {
-            WbKind::Interpolated
-        };
         Ok(Job {
             lay,
             params,
             sig: Signature {
                 yuma3: h.yuma3_enabled,
-                wb,
+                wb: WbKind::of(h.bonds_penalty),
                 liquid: h.yuma3_enabled && h.liquid_alpha_enabled,
             },
             wide_median: validators > SHARED_VALIDATORS,
@@ -131,10 +125,7 @@ impl GpuEpoch {
                 .iter()
                 .map(|c| c.unwrap_or(u64::MAX))
                 .collect(),
-            old_permit: old_permits(&s.validator_permit, s.owner_in_range())
-                .iter()
-                .map(|&b| u32::from(b))
-                .collect(),
+            old_permit: old.iter().map(|&b| u32::from(b)).collect(),
         })
     }
 
@@ -279,11 +270,10 @@ fn class_total(total: &Sizes, c: Class, epochs: u64) -> u64 {
     }
 }
 
-/// Validators the consensus stage can see at most: uids with an old permit, active, and some
-/// stake (those with active stake > 0 are among them).
-fn validator_bound(s: &Snapshot, m: &MechanismInput) -> usize {
+/// Validators the consensus stage can see at most: uids with an old permit (`old`), active, and
+/// some stake (those with active stake > 0 are among them).
+fn validator_bound(s: &Snapshot, m: &MechanismInput, old: &[bool]) -> usize {
     let h = &s.hyperparams;
-    let old = old_permits(&s.validator_permit, s.owner_in_range());
     let inactive = crate::epoch::stake::inactive(&m.last_update, h.activity_cutoff, s.block);
     (0..s.len())
         .filter(|&i| old[i] && !inactive[i] && (s.alpha_stake[i] > 0 || s.tao_stake[i] > 0))
