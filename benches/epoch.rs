@@ -319,8 +319,8 @@ fn stages(c: &mut Criterion) {
 }
 
 /// The host side of the GPU path that is not a kernel: packing one mechanism's weights and bonds
-/// into CSR with column lists (what every GPU epoch does before its upload, into the
-/// allocations of the epoch before).
+/// into CSR with column lists, and (liquid alpha) each weight row's column order: what every
+/// GPU epoch does before its upload, into the allocations of the epoch before.
 fn gpu_host_packing(c: &mut Criterion) {
     let mut group = c.benchmark_group("stage/gpu_host_packing");
     for (n, v) in cpu_sizes() {
@@ -330,7 +330,7 @@ fn gpu_host_packing(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::new("layout", format!("n{n}_v{v}")),
             &s,
-            |b, s| b.iter(|| lay.repack(black_box(&m.weights), &m.bonds, s.len())),
+            |b, s| b.iter(|| lay.repack(black_box(&m.weights), &m.bonds, s.len(), true)),
         );
     }
     group.finish();

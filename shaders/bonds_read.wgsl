@@ -2,8 +2,7 @@
 // "registered since the last step" mask: column j is dropped when last_tempo <= registered_j
 // (a column ≥ n reads registration 0). Columns ≥ n are kept, as the chain keeps them.
 
-@group(0) @binding(1) var<storage, read> b_col: array<u32>;
-@group(0) @binding(2) var<storage, read> b_raw: array<u32>;
+@group(0) @binding(1) var<storage, read> b_entry: array<u32>;
 @group(0) @binding(3) var<storage, read> registered: array<u64>;
 @group(0) @binding(4) var<storage, read_write> b_val: array<i64>;
 @group(0) @binding(5) var<storage, read_write> b_live: array<u32>;
@@ -18,13 +17,13 @@ fn read_bonds(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     if e >= params.nnz_b {
         return;
     }
-    let j = b_col[params.o_e + e];
+    let j = col_of(b_entry[params.o_e + e]);
     var reg = 0lu;
     if j < params.n {
         reg = registered[params.o_n + j];
     }
     let live = params.last_tempo > reg;
-    var v = bitcast<i64>(u64(b_raw[params.o_e + e]) << 32u);
+    var v = bitcast<i64>(u64(raw_of(b_entry[params.o_e + e])) << 32u);
     if (params.flags & FLAG_YUMA3) != 0u {
         v = fx_safe_div(v, bitcast<i64>(65535lu << 32u));
     }

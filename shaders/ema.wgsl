@@ -9,10 +9,10 @@
 @group(0) @binding(3) var<storage, read> m_live: array<u32>;
 @group(0) @binding(4) var<storage, read> m_row: array<u32>;
 @group(0) @binding(5) var<storage, read> m_row_ptr: array<u32>;
-@group(0) @binding(6) var<storage, read> m_col: array<u32>;
+@group(0) @binding(6) var<storage, read> m_entry: array<u32>;
 @group(0) @binding(7) var<storage, read> slot_rows: array<u32>;
 @group(0) @binding(8) var<storage, read> active_stake: array<i64>;
-@group(0) @binding(9) var<storage, read> b_col: array<u32>;
+@group(0) @binding(9) var<storage, read> b_entry: array<u32>;
 @group(0) @binding(10) var<storage, read> b_val: array<i64>;
 @group(0) @binding(11) var<storage, read> b_live: array<u32>;
 @group(0) @binding(12) var<storage, read> b_row_ptr: array<u32>;
@@ -83,14 +83,14 @@ fn ema_fixed(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
         if m_distinct[params.o_n + r] != 0u {
             for (var e = begin + lid; e < end; e += WG) {
                 if m_live[params.o_x + e] != 0u {
-                    let j = m_col[params.o_e + e];
+                    let j = col_of(m_entry[params.o_e + e]);
                     o_val[params.o_x + base + j] = fx_add_sat(o_val[params.o_x + base + j], fx_mul_sat(alpha, m_val[params.o_x + e]));
                 }
             }
         } else if lid == 0u {
             for (var e = begin; e < end; e++) {
                 if m_live[params.o_x + e] != 0u {
-                    let j = m_col[params.o_e + e];
+                    let j = col_of(m_entry[params.o_e + e]);
                     o_val[params.o_x + base + j] = fx_add_sat(o_val[params.o_x + base + j], fx_mul_sat(alpha, m_val[params.o_x + e]));
                 }
             }
@@ -102,14 +102,14 @@ fn ema_fixed(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
     let b_end = b_row_ptr[params.o_n1 + r + 1u];
     if b_distinct[params.o_n + r] != 0u {
         for (var e = b_begin + lid; e < b_end; e += WG) {
-            let j = b_col[params.o_e + e];
+            let j = col_of(b_entry[params.o_e + e]);
             if b_live[params.o_x + e] != 0u && j < n {
                 o_val[params.o_x + base + j] = fx_add_sat(o_val[params.o_x + base + j], fx_mul_sat(keep, b_val[params.o_x + e]));
             }
         }
     } else if lid == 0u {
         for (var e = b_begin; e < b_end; e++) {
-            let j = b_col[params.o_e + e];
+            let j = col_of(b_entry[params.o_e + e]);
             if b_live[params.o_x + e] != 0u && j < n {
                 o_val[params.o_x + base + j] = fx_add_sat(o_val[params.o_x + base + j], fx_mul_sat(keep, b_val[params.o_x + e]));
             }

@@ -48,6 +48,16 @@ struct MatView {
     _c: u32,
 }
 
+// A matrix entry as the host packs it: column j in the low 16 bits, the stored u16 value in
+// the high 16 bits (`j | v << 16`).
+fn col_of(entry: u32) -> u32 {
+    return entry & 0xFFFFu;
+}
+
+fn raw_of(entry: u32) -> u32 {
+    return entry >> 16u;
+}
+
 const NONE: u32 = 0xFFFFFFFFu;
 const WG: u32 = 256u;
 

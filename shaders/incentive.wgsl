@@ -6,7 +6,7 @@
 
 @group(0) @binding(1) var<storage, read> w_val: array<i64>;
 @group(0) @binding(2) var<storage, read> w_live: array<u32>;
-@group(0) @binding(3) var<storage, read> w_col: array<u32>;
+@group(0) @binding(3) var<storage, read> w_entry: array<u32>;
 @group(0) @binding(4) var<storage, read> w_row: array<u32>;
 @group(0) @binding(5) var<storage, read> w_row_ptr: array<u32>;
 @group(0) @binding(6) var<storage, read> w_col_ptr: array<u32>;
@@ -30,7 +30,7 @@ fn clip(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         return;
     }
     let v = w_val[params.o_x + e];
-    let c = consensus[params.o_n + w_col[params.o_e + e]];
+    let c = consensus[params.o_n + col_of(w_entry[params.o_e + e])];
     var live = w_live[params.o_x + e] != 0u;
     var out = v;
     if c < v {

@@ -13,11 +13,11 @@
 @group(0) @binding(2) var<storage, read> m_val: array<i64>;
 @group(0) @binding(3) var<storage, read> m_live: array<u32>;
 @group(0) @binding(4) var<storage, read> m_row_ptr: array<u32>;
-@group(0) @binding(5) var<storage, read> m_col: array<u32>;
+@group(0) @binding(5) var<storage, read> m_entry: array<u32>;
 @group(0) @binding(6) var<storage, read> m_sorted: array<u32>;
 @group(0) @binding(7) var<storage, read> slot_rows: array<u32>;
 @group(0) @binding(8) var<storage, read> consensus: array<i64>;
-@group(0) @binding(9) var<storage, read> b_col: array<u32>;
+@group(0) @binding(9) var<storage, read> b_entry: array<u32>;
 @group(0) @binding(10) var<storage, read> b_val: array<i64>;
 @group(0) @binding(11) var<storage, read> b_live: array<u32>;
 @group(0) @binding(12) var<storage, read> b_row_ptr: array<u32>;
@@ -54,11 +54,11 @@ fn merged_bond(cursor: ptr<function, u32>, end: u32, j: u32) -> i64 {
             return 0li;
         }
         let e = *cursor;
-        if b_live[params.o_x + e] == 0u || b_col[params.o_e + e] < j {
+        if b_live[params.o_x + e] == 0u || col_of(b_entry[params.o_e + e]) < j {
             *cursor += 1u;
             continue;
         }
-        return select(0li, b_val[params.o_x + e], b_col[params.o_e + e] == j);
+        return select(0li, b_val[params.o_x + e], col_of(b_entry[params.o_e + e]) == j);
     }
     return 0li;
 }
@@ -70,11 +70,11 @@ fn merged_weight(cursor: ptr<function, u32>, end: u32, j: u32) -> i64 {
             return 0li;
         }
         let e = *cursor;
-        if m_live[params.o_x + e] == 0u || m_col[params.o_e + e] < j {
+        if m_live[params.o_x + e] == 0u || col_of(m_entry[params.o_e + e]) < j {
             *cursor += 1u;
             continue;
         }
-        return select(0li, m_val[params.o_x + e], m_col[params.o_e + e] == j);
+        return select(0li, m_val[params.o_x + e], col_of(m_entry[params.o_e + e]) == j);
     }
     return 0li;
 }
@@ -111,7 +111,7 @@ fn liquid_merge(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
     let w_end = m_row_ptr[params.o_n1 + r + 1u];
     var last = NONE;
     for (var t = m_row_ptr[params.o_n1 + r]; t < w_end; t++) {
-        let j = m_col[params.o_e + m_sorted[params.o_e + t]];
+        let j = col_of(m_entry[params.o_e + m_sorted[params.o_e + t]]);
         if j == last {
             continue;
         }
@@ -146,7 +146,7 @@ fn liquid_alpha(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
         if m_live[params.o_x + k] != 0u {
             var j = k - base;
             if view[params.epoch].dense == 0u {
-                j = m_col[params.o_e + k];
+                j = col_of(m_entry[params.o_e + k]);
             }
             alpha_dense[params.o_x + base + j] = alpha_sigmoid(consensus[params.o_n + j], merged_w[params.o_x + base + j], decayed[params.o_x + base + j]);
         }
@@ -182,7 +182,7 @@ fn ema_liquid(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
             step = WG;
         }
         for (; e < b_row_ptr[params.o_n1 + r + 1u]; e += step) {
-            let j = b_col[params.o_e + e];
+            let j = col_of(b_entry[params.o_e + e]);
             if b_live[params.o_x + e] != 0u && j < n {
                 decayed[params.o_x + base + j] = fx_mul_sat(fx_sub_sat(ONE, alpha_dense[params.o_x + base + j]), b_val[params.o_x + e]);
             }
@@ -200,7 +200,7 @@ fn ema_liquid(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
         if m_live[params.o_x + k] != 0u {
             var j = k - base;
             if view[params.epoch].dense == 0u {
-                j = m_col[params.o_e + k];
+                j = col_of(m_entry[params.o_e + k]);
             }
             let a = alpha_dense[params.o_x + base + j];
             v = min(fx_add_sat(decayed[params.o_x + base + j], max(fx_mul_sat(a, m_val[params.o_x + k]), 0li)), ONE);

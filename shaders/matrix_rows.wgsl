@@ -6,7 +6,7 @@
 @group(0) @binding(2) var<storage, read> m_val: array<i64>;
 @group(0) @binding(3) var<storage, read> m_live: array<u32>;
 @group(0) @binding(4) var<storage, read> m_row_ptr: array<u32>;
-@group(0) @binding(5) var<storage, read> m_col: array<u32>;
+@group(0) @binding(5) var<storage, read> m_entry: array<u32>;
 @group(0) @binding(6) var<storage, read> row_slot: array<u32>;
 
 // The entries of row i: [begin, end), and `base`, the first cell of a dense row.
@@ -32,5 +32,5 @@ fn entry_col(k: u32, base: u32) -> u32 {
     if view[params.epoch].dense != 0u {
         return k - base;
     }
-    return m_col[params.o_e + k];
+    return col_of(m_entry[params.o_e + k]);
 }

@@ -4,11 +4,11 @@
 //   last_update_i <= registered_j (outdated);
 //   commit-reveal is on and commit_block_i < registered_j.
 // Live values are the stored u16 as I32F32 integers, then w_ij / Σ_j w_ij (wrapping sum) for
-// rows whose sum is > 0.
+// rows whose sum is > 0. `mask_weights` also writes each entry's row into `w_row`, which the
+// later stages read: the i with w_row_ptr[i] <= e < w_row_ptr[i + 1].
 
-@group(0) @binding(1) var<storage, read> w_col: array<u32>;
-@group(0) @binding(2) var<storage, read> w_raw: array<u32>;
-@group(0) @binding(3) var<storage, read> w_row: array<u32>;
+@group(0) @binding(1) var<storage, read> w_entry: array<u32>;
+@group(0) @binding(3) var<storage, read_write> w_row: array<u32>;
 @group(0) @binding(4) var<storage, read> w_row_ptr: array<u32>;
 @group(0) @binding(5) var<storage, read> old_permit: array<u32>;
 @group(0) @binding(6) var<storage, read> last_update: array<u64>;
@@ -28,8 +28,20 @@ fn mask_weights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
     if e >= params.nnz_w {
         return;
     }
-    let i = w_row[params.o_e + e];
-    let j = w_col[params.o_e + e];
+    // The last row starting at or before e (rows in between may be empty).
+    var lo = 0u;
+    var hi = params.n - 1u;
+    while lo < hi {
+        let mid = hi - (hi - lo) / 2u;
+        if w_row_ptr[params.o_n1 + mid] <= e {
+            lo = mid;
+        } else {
+            hi = mid - 1u;
+        }
+    }
+    let i = lo;
+    w_row[params.o_e + e] = i;
+    let j = col_of(w_entry[params.o_e + e]);
     var live = old_permit[params.o_n + i] != 0u;
     if j == i && i != params.owner {
         live = false;
@@ -41,7 +53,7 @@ fn mask_weights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
         live = false;
     }
     w_live[params.o_x + e] = select(0u, 1u, live);
-    w_val[params.o_x + e] = select(0li, bitcast<i64>(u64(w_raw[params.o_e + e]) << 32u), live);
+    w_val[params.o_x + e] = select(0li, bitcast<i64>(u64(raw_of(w_entry[params.o_e + e])) << 32u), live);
 }
 
 // One workgroup per row.

@@ -7,7 +7,7 @@
 @group(0) @binding(2) var<storage, read> w_live: array<u32>;
 @group(0) @binding(3) var<storage, read> c_val: array<i64>;
 @group(0) @binding(4) var<storage, read> c_live: array<u32>;
-@group(0) @binding(5) var<storage, read> w_col: array<u32>;
+@group(0) @binding(5) var<storage, read> w_entry: array<u32>;
 @group(0) @binding(6) var<storage, read> w_row_ptr: array<u32>;
 @group(0) @binding(7) var<storage, read> slot_rows: array<u32>;
 @group(0) @binding(8) var<storage, read_write> o_val: array<i64>;
@@ -45,10 +45,10 @@ fn interpolate(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
         }
         for (; e < w_row_ptr[params.o_n1 + r + 1u]; e += step) {
             if w_live[params.o_x + e] != 0u {
-                o_val[params.o_x + base + w_col[params.o_e + e]] = w_val[params.o_x + e];
+                o_val[params.o_x + base + col_of(w_entry[params.o_e + e])] = w_val[params.o_x + e];
             }
             if c_live[params.o_x + e] != 0u {
-                clipped_dense[params.o_x + base + w_col[params.o_e + e]] = c_val[params.o_x + e];
+                clipped_dense[params.o_x + base + col_of(w_entry[params.o_e + e])] = c_val[params.o_x + e];
             }
         }
     }

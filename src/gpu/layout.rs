@@ -13,37 +13,39 @@ use crate::snapshot::SparseRowU16;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Csr {
     pub row_ptr: Vec<u32>,
-    pub col: Vec<u32>,
-    pub raw: Vec<u32>,
-    /// Row of each entry (weights only).
-    pub row: Vec<u32>,
+    /// Each entry packed as the kernels read it: column j in the low 16 bits, the stored u16
+    /// value v in the high 16 bits (`j | v << 16`).
+    pub entry: Vec<u32>,
     /// Per row: 1 when no column repeats, so the row's entries can be written into a dense row
     /// in parallel (a repeated column must be accumulated in storage order).
     pub distinct: Vec<u32>,
     pub col_ptr: Vec<u32>,
     pub col_idx: Vec<u32>,
     /// Entries of each row ordered by (column, position): the ascending column walk that
-    /// liquid alpha's merge needs (weights only).
+    /// liquid alpha's merge needs (filled only when asked for).
     pub sorted: Vec<u32>,
 }
 
+/// The column of a packed entry.
+fn col_of(entry: u32) -> u32 {
+    entry & 0xFFFF
+}
+
 impl Csr {
-    /// Packs `rows`, keeping entries whose column is below `limit`; `per_entry` also fills
-    /// `row` and `sorted` (the weights need them, the bonds do not).
-    pub fn pack(rows: &[SparseRowU16], n: usize, limit: usize, per_entry: bool) -> Csr {
+    /// Packs `rows`, keeping entries whose column is below `limit`; `sorted` also fills
+    /// `sorted`.
+    pub fn pack(rows: &[SparseRowU16], n: usize, limit: usize, sorted: bool) -> Csr {
         let mut m = Csr::default();
-        m.repack(rows, n, limit, per_entry);
+        m.repack(rows, n, limit, sorted);
         m
     }
 
     /// `pack` into this matrix's existing allocations (no page faults when epochs repeat).
-    pub fn repack(&mut self, rows: &[SparseRowU16], n: usize, limit: usize, per_entry: bool) {
+    pub fn repack(&mut self, rows: &[SparseRowU16], n: usize, limit: usize, sorted: bool) {
         let m = self;
         for v in [
             &mut m.row_ptr,
-            &mut m.col,
-            &mut m.raw,
-            &mut m.row,
+            &mut m.entry,
             &mut m.col_ptr,
             &mut m.col_idx,
             &mut m.sorted,
@@ -51,35 +53,38 @@ impl Csr {
         ] {
             v.clear();
         }
+        m.row_ptr.reserve(rows.len() + 1);
+        m.distinct.reserve(rows.len());
+        m.entry.reserve(rows.iter().map(|r| r.len()).sum());
         m.row_ptr.push(0u32);
         m.col_ptr.resize(n + 1, 0);
         let mut any_unsorted = false;
-        for (i, r) in rows.iter().enumerate() {
-            let start = m.col.len();
-            let mut prev = 0u32;
+        for r in rows {
+            let start = m.entry.len();
+            m.entry.extend(
+                r.iter()
+                    .filter(|&&(j, _)| usize::from(j) < limit)
+                    .map(|&(j, v)| u32::from(j) | u32::from(v) << 16),
+            );
             // Strictly increasing columns are distinct; other rows are checked below.
             let mut increasing = true;
-            for &(j, v) in r {
-                let j = u32::from(j);
-                if (j as usize) < limit {
-                    if m.col.len() > start && j <= prev {
+            let mut prev = None;
+            for &e in &m.entry[start..] {
+                let j = col_of(e);
+                if let Some(p) = prev {
+                    if j <= p {
                         increasing = false;
-                        any_unsorted |= j < prev;
-                    }
-                    prev = j;
-                    m.col.push(j);
-                    m.raw.push(u32::from(v));
-                    if per_entry {
-                        m.row.push(i as u32);
-                    }
-                    if (j as usize) < n {
-                        m.col_ptr[j as usize + 1] += 1;
+                        any_unsorted |= j < p;
                     }
                 }
+                prev = Some(j);
+                if let Some(count) = m.col_ptr.get_mut(j as usize + 1) {
+                    *count += 1;
+                }
             }
-            m.row_ptr.push(m.col.len() as u32);
+            m.row_ptr.push(m.entry.len() as u32);
             let distinct = increasing || {
-                let mut cols = m.col[start..].to_vec();
+                let mut cols: Vec<u32> = m.entry[start..].iter().map(|&e| col_of(e)).collect();
                 cols.sort_unstable();
                 cols.windows(2).all(|w| w[0] != w[1])
             };
@@ -91,27 +96,32 @@ impl Csr {
         }
         m.col_idx.resize(m.col_ptr[n] as usize, 0);
         let mut next = m.col_ptr.clone();
-        for (e, &j) in m.col.iter().enumerate() {
-            if (j as usize) < n {
-                let at = &mut next[j as usize];
-                m.col_idx[*at as usize] = e as u32;
-                *at += 1;
+        for (k, &e) in m.entry.iter().enumerate() {
+            let j = col_of(e) as usize;
+            if j < n {
+                m.col_idx[next[j] as usize] = k as u32;
+                next[j] += 1;
             }
         }
-        if per_entry {
-            m.sorted.extend(0..m.col.len() as u32);
+        if sorted {
+            m.sorted.extend(0..m.entry.len() as u32);
             if any_unsorted {
                 for i in 0..rows.len() {
                     let seg = &mut m.sorted[m.row_ptr[i] as usize..m.row_ptr[i + 1] as usize];
-                    let col = &m.col;
-                    seg.sort_by_key(|&e| col[e as usize]);
+                    let entry = &m.entry;
+                    seg.sort_by_key(|&k| col_of(entry[k as usize]));
                 }
             }
         }
     }
 
     pub fn nnz(&self) -> usize {
-        self.col.len()
+        self.entry.len()
+    }
+
+    /// The column of entry `k`.
+    pub fn col(&self, k: usize) -> u16 {
+        col_of(self.entry[k]) as u16
     }
 }
 
@@ -127,15 +137,27 @@ pub struct EpochLayout {
 }
 
 impl EpochLayout {
-    pub fn new(weights: &[SparseRowU16], bonds: &[SparseRowU16], n: usize) -> EpochLayout {
+    /// Packs one mechanism; `sorted` also orders each weight row by column (for liquid alpha).
+    pub fn new(
+        weights: &[SparseRowU16],
+        bonds: &[SparseRowU16],
+        n: usize,
+        sorted: bool,
+    ) -> EpochLayout {
         let mut lay = EpochLayout::default();
-        lay.repack(weights, bonds, n);
+        lay.repack(weights, bonds, n, sorted);
         lay
     }
 
     /// Packs one mechanism into this layout's existing allocations.
-    pub fn repack(&mut self, weights: &[SparseRowU16], bonds: &[SparseRowU16], n: usize) {
-        self.weights.repack(weights, n, n, true);
+    pub fn repack(
+        &mut self,
+        weights: &[SparseRowU16],
+        bonds: &[SparseRowU16],
+        n: usize,
+        sorted: bool,
+    ) {
+        self.weights.repack(weights, n, n, sorted);
         self.bonds.repack(bonds, n, usize::MAX, false);
         self.slot_rows.clear();
         self.row_slot.clear();
@@ -148,5 +170,38 @@ impl EpochLayout {
                 self.slot_rows.push(i as u32);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packs_entries_columns_and_row_orders() {
+        // n = 3; row 1 is empty; row 2 repeats column 0, out of order, and has a column ≥ n.
+        let rows: Vec<SparseRowU16> = vec![
+            vec![(0, 7), (2, u16::MAX)],
+            vec![],
+            vec![(2, 1), (0, 2), (5, 3), (0, 4)],
+        ];
+        let bonds = Csr::pack(&rows, 3, usize::MAX, false);
+        assert_eq!(bonds.row_ptr, [0, 2, 2, 6]);
+        assert_eq!(
+            bonds.entry,
+            [7 << 16, 2 | 0xFFFF << 16, 2 | 1 << 16, 2 << 16, 5 | 3 << 16, 4 << 16]
+        );
+        assert_eq!((bonds.col(4), bonds.col(5)), (5, 0));
+        assert_eq!(bonds.distinct, [1, 1, 0]);
+        // Column lists skip columns ≥ n and keep (row, position) order.
+        assert_eq!(bonds.col_ptr, [0, 3, 3, 5]);
+        assert_eq!(bonds.col_idx, [0, 3, 5, 1, 2]);
+        assert!(bonds.sorted.is_empty());
+
+        let weights = Csr::pack(&rows, 3, 3, true);
+        assert_eq!(weights.row_ptr, [0, 2, 2, 5]);
+        assert_eq!(weights.nnz(), 5);
+        // Row 2 by (column, position): (0, 2) at 3, (0, 4) at 4, (2, 1) at 2.
+        assert_eq!(weights.sorted, [0, 1, 3, 4, 2]);
     }
 }

@@ -76,11 +76,11 @@ impl Footprint {
                 .filter(|(w, b)| !w.is_empty() || !b.is_empty())
                 .count() as u64;
             let e = nnz_w.max(nnz_b);
-            // Per uid 216 bytes, per pointer 20, per entry index 32, per slot 4, per epoch
-            // under 1 KiB; inputs: per uid 56, per pointer 16, per entry index 32, per slot 4,
+            // Per uid 216 bytes, per pointer 20, per entry index 24, per slot 4, per epoch
+            // under 1 KiB; inputs: per uid 56, per pointer 16, per entry index 20, per slot 4,
             // the parameters and launch tables.
-            f.fixed_bytes += 216 * n + 20 * (n + 1) + 32 * e + 4 * slots + 1024;
-            f.input_bytes += 56 * n + 16 * (n + 1) + 32 * e + 4 * slots + 640;
+            f.fixed_bytes += 216 * n + 20 * (n + 1) + 24 * e + 4 * slots + 1024;
+            f.input_bytes += 56 * n + 16 * (n + 1) + 20 * e + 4 * slots + 640;
             f.uid_cells += n;
             f.matrix_cells += (slots * n).max(nnz_w).max(nnz_b);
         }

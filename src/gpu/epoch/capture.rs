@@ -44,7 +44,7 @@ impl GpuEpoch {
                     let w = &lay.weights;
                     (w.row_ptr[i] as usize..w.row_ptr[i + 1] as usize)
                         .filter(|&e| live[e] != 0)
-                        .map(|e| (w.col[e] as u16, val[e]))
+                        .map(|e| (w.col(e), val[e]))
                         .collect()
                 }
             })

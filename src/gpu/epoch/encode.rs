@@ -125,7 +125,7 @@ impl GpuEpoch {
                 (2, m.val),
                 (3, m.live),
                 (4, "w_row_ptr"),
-                (5, "w_col"),
+                (5, "w_entry"),
                 (6, "row_slot"),
                 (7, "incentive"),
                 (8, "active_stake"),
@@ -187,8 +187,7 @@ impl GpuEpoch {
         // == Weights ==
         let weight_binds = [
             (0, "params"),
-            (1, "w_col"),
-            (2, "w_raw"),
+            (1, "w_entry"),
             (3, "w_row"),
             (4, "w_row_ptr"),
             (5, "old_permit"),
@@ -259,7 +258,7 @@ impl GpuEpoch {
             (0, "params"),
             (1, "w_val"),
             (2, "w_live"),
-            (3, "w_col"),
+            (3, "w_entry"),
             (4, "w_row"),
             (5, "w_row_ptr"),
             (6, "w_col_ptr"),

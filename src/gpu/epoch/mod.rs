@@ -559,16 +559,20 @@ fn build_output(s: &Snapshot, parts: &[&[u8]], packed: &[&[u8]]) -> EpochOutput 
     let new_permit: Vec<bool> = u32s(8).iter().map(|&x| x != 0).collect();
     let mut ema_bonds = Vec::with_capacity(n);
     let mut bonds = Vec::with_capacity(n);
-    for i in 0..n {
-        let range = offsets[i] as usize..offsets[i + 1] as usize;
+    for (ends, &permit) in offsets.windows(2).zip(&new_permit) {
+        let range = ends[0] as usize..ends[1] as usize;
+        let cols = &cols[range.clone()];
         ema_bonds.push(
-            range
-                .clone()
-                .map(|k| (cols[k] as u16, vals[k]))
+            cols.iter()
+                .zip(&vals[range.clone()])
+                .map(|(&j, &v)| (j as u16, v))
                 .collect::<Vec<_>>(),
         );
-        bonds.push(if new_permit[i] {
-            range.map(|k| (cols[k] as u16, u16s[k] as u16)).collect()
+        bonds.push(if permit {
+            cols.iter()
+                .zip(&u16s[range])
+                .map(|(&j, &b)| (j as u16, b as u16))
+                .collect()
         } else {
             Vec::new()
         });

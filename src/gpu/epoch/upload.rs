@@ -5,7 +5,7 @@ use super::batch::{assign_offsets, launch_table, Class, Launch, Sizes, CLASSES};
 use super::*;
 
 /// The input buffers, their size class and bytes per cell, in the order of `Job::inputs`.
-const INPUTS: [(&str, Class, u64); 25] = [
+const INPUTS: [(&str, Class, u64); 22] = [
     (
         "params",
         Class::Epoch,
@@ -20,16 +20,13 @@ const INPUTS: [(&str, Class, u64); 25] = [
     ("commit_block", Class::N, 8),
     ("old_permit", Class::N, 4),
     ("w_row_ptr", Class::N1, 4),
-    ("w_col", Class::E, 4),
-    ("w_raw", Class::E, 4),
-    ("w_row", Class::E, 4),
+    ("w_entry", Class::E, 4),
     ("w_col_ptr", Class::N1, 4),
     ("w_col_idx", Class::E, 4),
     ("w_sorted", Class::E, 4),
     ("w_distinct", Class::N, 4),
     ("b_row_ptr", Class::N1, 4),
-    ("b_col", Class::E, 4),
-    ("b_raw", Class::E, 4),
+    ("b_entry", Class::E, 4),
     ("b_col_ptr", Class::N1, 4),
     ("b_col_idx", Class::E, 4),
     ("b_distinct", Class::N, 4),
@@ -55,7 +52,7 @@ const VIEW_DENSE: MatView = MatView {
 
 impl Job {
     /// This epoch's part of each input buffer, in `INPUTS` order.
-    fn inputs<'a>(&'a self, s: &'a Snapshot, m: &'a MechanismInput) -> [&'a [u8]; 25] {
+    fn inputs<'a>(&'a self, s: &'a Snapshot, m: &'a MechanismInput) -> [&'a [u8]; 22] {
         use bytemuck::{bytes_of, cast_slice};
         let (w, b) = (&self.lay.weights, &self.lay.bonds);
         [
@@ -69,16 +66,13 @@ impl Job {
             cast_slice(&self.commits),
             cast_slice(&self.old_permit),
             cast_slice(&w.row_ptr),
-            cast_slice(&w.col),
-            cast_slice(&w.raw),
-            cast_slice(&w.row),
+            cast_slice(&w.entry),
             cast_slice(&w.col_ptr),
             cast_slice(&w.col_idx),
             cast_slice(&w.sorted),
             cast_slice(&w.distinct),
             cast_slice(&b.row_ptr),
-            cast_slice(&b.col),
-            cast_slice(&b.raw),
+            cast_slice(&b.entry),
             cast_slice(&b.col_ptr),
             cast_slice(&b.col_idx),
             cast_slice(&b.distinct),
@@ -97,7 +91,9 @@ impl GpuEpoch {
         (s, m, rao): MechanismJob<'_>,
     ) -> Result<Job, GpuError> {
         let n = s.len();
-        lay.repack(&m.weights, &m.bonds, n);
+        let h = &s.hyperparams;
+        let liquid = h.yuma3_enabled && h.liquid_alpha_enabled;
+        lay.repack(&m.weights, &m.bonds, n, liquid);
         let old = old_permits(&s.validator_permit, s.owner_in_range());
         let validators = validator_bound(s, m, &old);
         if ctx.is_software() {
@@ -110,14 +106,13 @@ impl GpuEpoch {
             lay.bonds.nnz(),
             lay.slot_rows.len(),
         );
-        let h = &s.hyperparams;
         Ok(Job {
             lay,
             params,
             sig: Signature {
                 yuma3: h.yuma3_enabled,
                 wb: WbKind::of(h.bonds_penalty),
-                liquid: h.yuma3_enabled && h.liquid_alpha_enabled,
+                liquid,
             },
             wide_median: validators > SHARED_VALIDATORS,
             commits: m
@@ -181,21 +176,17 @@ impl GpuEpoch {
         }
         let sizes: Vec<Sizes> = jobs.iter().map(|j| Sizes::of(&j.params)).collect();
         let jobs: &[&mut Job] = jobs;
-        // One thread writes the mapped bytes in order (wgpu's write-only views of byte slices
-        // are not `Send`); the epochs were packed in parallel before.
+        // The mapped bytes are cut into each epoch's parts, which the epochs then write in
+        // parallel.
         self.uploader
             .upload(&ctx, &self.pool, &regions, |mut rest| {
-                let inputs: Vec<[&[u8]; 25]> = jobs
-                    .iter()
-                    .zip(specs)
-                    .map(|(job, &(s, m, _))| job.inputs(s, m))
+                let mut parts: Vec<Vec<MappedPart<'_>>> = (0..jobs.len())
+                    .map(|_| Vec::with_capacity(INPUTS.len()))
                     .collect();
-                for (b, &(_, class, cell)) in INPUTS.iter().enumerate() {
-                    for (k, size) in sizes.iter().enumerate() {
-                        let data = inputs[k][b];
+                for &(_, class, cell) in &INPUTS {
+                    for (part, size) in parts.iter_mut().zip(&sizes) {
                         let (mine, tail) = rest.split_at((cell * size.get(class)) as usize);
-                        let (mut head, _) = mine.split_at(data.len());
-                        head.copy_from_slice(data);
+                        part.push(MappedPart(mine));
                         rest = tail;
                     }
                 }
@@ -204,6 +195,15 @@ impl GpuEpoch {
                     mine.copy_from_slice(bytemuck::cast_slice(table));
                     rest = tail;
                 }
+                parts
+                    .into_par_iter()
+                    .zip(jobs.par_iter().zip(specs))
+                    .for_each(|(part, (job, &(s, m, _)))| {
+                        for (MappedPart(mut region), data) in part.into_iter().zip(job.inputs(s, m))
+                        {
+                            region.slice(..data.len()).copy_from_slice(data);
+                        }
+                    });
             })?;
 
         // Working buffers, dense scratch only for the branches some epoch takes.
@@ -236,6 +236,7 @@ impl GpuEpoch {
             ("rao", 3 * n8),
             ("terms_u16", 4 * n4),
             ("row_offset", 4 * total.n1),
+            ("w_row", 4 * total.e),
             ("bond_base", 4 * (epochs + 1)),
             ("w_val", x8),
             ("w_live", x4),
@@ -261,6 +262,15 @@ impl GpuEpoch {
         Ok((all, subsets))
     }
 }
+
+/// One epoch's part of one mapped input region, handed to the thread that writes it.
+struct MappedPart<'a>(wgpu::WriteOnly<'a, [u8]>);
+
+// SAFETY: a `WriteOnly<[u8]>` is an exclusive, write-only borrow of bytes, like `&mut [u8]`,
+// which is `Send`; wgpu-types implements `Send` only for sized `T` (`impl<T: Send> Send`), which
+// leaves byte slices out. The parts are disjoint (cut by `split_at`) and each moves to one
+// thread.
+unsafe impl Send for MappedPart<'_> {}
 
 /// Cells of class `c` over the batch.
 fn class_total(total: &Sizes, c: Class, epochs: u64) -> u64 {
