@@ -19,6 +19,7 @@ pub enum Backend {
 
 /// Opens the GPU engine for `--backend gpu` (any adapter) or `auto` (hardware only).
 pub fn gpu_engine(choice: AdapterChoice) -> Result<GpuEngine, GpuError> {
+    keep_freed_memory();
     GpuEngine::new(choice)
 }
 
@@ -36,3 +37,22 @@ pub fn make_engine(backend: Backend) -> Result<Box<dyn Engine>, CliError> {
         },
     }
 }
+
+/// The GPU engine runs epochs in large batches, each allocating and freeing about what the last
+/// one did (the outputs of hundreds of subnets). glibc's defaults give freed memory back to the
+/// kernel (a free heap top over 128 KiB, and allocations above an adaptive mmap threshold), so
+/// each batch would take a page fault per 4 KiB of its outputs again. With the GPU engine, freed
+/// memory is kept for reuse instead: allocations up to 32 MiB come from the heap, and up to 1 GiB
+/// of free heap top is kept. (The CPU path keeps glibc's defaults: there, keeping freed memory
+/// raised the n = 65,535 epoch's peak from 1.06 to 1.38 GB.)
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn keep_freed_memory() {
+    // SAFETY: mallopt only sets the allocator's parameters (it takes the allocator's own locks).
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 30);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn keep_freed_memory() {}

@@ -189,7 +189,14 @@ mod tests {
         assert_eq!(bonds.row_ptr, [0, 2, 2, 6]);
         assert_eq!(
             bonds.entry,
-            [7 << 16, 2 | 0xFFFF << 16, 2 | 1 << 16, 2 << 16, 5 | 3 << 16, 4 << 16]
+            [
+                7 << 16,
+                2 | 0xFFFF << 16,
+                2 | 1 << 16,
+                2 << 16,
+                5 | 3 << 16,
+                4 << 16
+            ]
         );
         assert_eq!((bonds.col(4), bonds.col(5)), (5, 0));
         assert_eq!(bonds.distinct, [1, 1, 0]);

@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use super::{difference, format_time, CliError};
+use crate::cli::backend::gpu_engine;
 use yuma::engine::{CpuEngine, Engine};
 use yuma::gen::{generate, GenParams, Mode};
 use yuma::gpu::{AdapterChoice, BatchStats, GpuEngine};
@@ -98,7 +99,7 @@ pub fn run(
     quick: bool,
     reps: Option<u32>,
 ) -> Result<(), CliError> {
-    let mut gpu = GpuEngine::new(choice)?;
+    let mut gpu = gpu_engine(choice)?;
     let timed = gpu.epoch_mut().set_timing(true);
     let software = gpu.is_software_adapter();
     say!();
