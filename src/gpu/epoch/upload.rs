@@ -69,6 +69,7 @@ impl Job {
             cast_slice(&w.entry),
             cast_slice(&w.col_ptr),
             cast_slice(&w.col_idx),
+            // Empty unless liquid alpha (only its merge reads the column order).
             cast_slice(&w.sorted),
             cast_slice(&w.distinct),
             cast_slice(&b.row_ptr),
