@@ -1,5 +1,6 @@
 // Final bonds out of the GPU: the live entries of every row, in row order, packed into one
-// list (row offsets by an exclusive scan), each with its I32F32 bits and u16(x·65535).
+// list (row offsets by an exclusive scan), each with its I32F32 bits (`out_val`) and, in one
+// word (`out_entry`), its column j and u16(x·65535): j | u16 << 16.
 //   count_rows:   live entries per row        (one workgroup per row)
 //   scan_rows:    exclusive scan of the counts (one workgroup)
 //   scan_epochs:  each epoch's start in the batch's packed list (one workgroup for the batch)
@@ -8,9 +9,8 @@
 // whole batch is read back in one piece of bond_base[epochs] entries.
 
 @group(0) @binding(7) var<storage, read_write> row_offset: array<u32>;
-@group(0) @binding(8) var<storage, read_write> out_col: array<u32>;
+@group(0) @binding(8) var<storage, read_write> out_entry: array<u32>;
 @group(0) @binding(9) var<storage, read_write> out_val: array<i64>;
-@group(0) @binding(10) var<storage, read_write> out_u16: array<u32>;
 @group(0) @binding(11) var<storage, read_write> bond_base: array<u32>;
 
 @compute @workgroup_size(256)
@@ -104,9 +104,8 @@ fn compact_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
         if live != 0u {
             let at = bond_base[params.epoch] + out + rank - 1u;
             let j = entry_col(k, r.base);
-            out_col[at] = j;
+            out_entry[at] = j | (fx_to_u16_proportion(m_val[params.o_x + k]) << 16u);
             out_val[at] = m_val[params.o_x + k];
-            out_u16[at] = fx_to_u16_proportion(m_val[params.o_x + k]);
         }
         out += workgroupUniformLoad(&wg_scan[WG - 1u]);
         // Everyone has read the total before the next chunk overwrites the scan.

@@ -87,11 +87,11 @@ impl Footprint {
         f
     }
 
-    /// The bytes of all the batch's buffers: 64 per matrix cell always, 8 more for Yuma 2's ΔB,
+    /// The bytes of all the batch's buffers: 60 per matrix cell always, 8 more for Yuma 2's ΔB,
     /// 8 for Yuma 3's normalized EMA, 12 for interpolated weights for bonds, 8 of scratch for
     /// them or liquid alpha, 16 for liquid alpha's rates and merged weights.
     pub fn bytes(&self) -> u64 {
-        let per_cell = 64
+        let per_cell = 60
             + 8 * u64::from(self.yuma2)
             + 8 * u64::from(self.yuma3)
             + 12 * u64::from(self.interpolated)
@@ -105,10 +105,10 @@ impl Footprint {
         (8 * self.matrix_cells).max(24 * self.uid_cells)
     }
 
-    /// The larger of the two readbacks: the per-uid results, or the packed bonds (16 bytes per
+    /// The larger of the two readbacks: the per-uid results, or the packed bonds (12 bytes per
     /// live entry, at most one per matrix cell).
     pub fn largest_readback(&self) -> u64 {
-        (16 * self.matrix_cells).max(132 * self.uid_cells)
+        (12 * self.matrix_cells).max(132 * self.uid_cells)
     }
 
     fn add(&mut self, o: &Footprint) {

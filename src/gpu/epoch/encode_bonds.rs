@@ -277,9 +277,8 @@ impl GpuEpoch {
             (5, "w_entry"),
             (6, "row_slot"),
             (7, "row_offset"),
-            (8, "out_col"),
+            (8, "out_entry"),
             (9, "out_val"),
-            (10, "out_u16"),
             (11, "bond_base"),
         ];
         self.dispatch(

@@ -499,9 +499,8 @@ impl GpuEpoch {
             let bond_base: Vec<u32> = u8s_to(read[RESULTS.len() + 1]);
             let total = u64::from(bond_base[jobs.len()]);
             let bonds = [
-                (pool.buf("out_col"), 4 * total),
+                (pool.buf("out_entry"), 4 * total),
                 (pool.buf("out_val"), 8 * total),
-                (pool.buf("out_u16"), 4 * total),
             ];
             read_buffers_with(ctx, staging_bonds, &bonds, |packed| {
                 jobs.par_iter()
@@ -521,11 +520,7 @@ impl GpuEpoch {
                         let ptr = p.o_n1 as usize;
                         mine.push(&read[RESULTS.len()][4 * ptr..4 * (ptr + n + 1)]);
                         let (b0, b1) = (bond_base[k] as usize, bond_base[k + 1] as usize);
-                        let bonds = [
-                            &packed[0][4 * b0..4 * b1],
-                            &packed[1][8 * b0..8 * b1],
-                            &packed[2][4 * b0..4 * b1],
-                        ];
+                        let bonds = [&packed[0][4 * b0..4 * b1], &packed[1][8 * b0..8 * b1]];
                         Ok(build_output(s, &mine, &bonds))
                     })
                     .collect()
@@ -543,7 +538,7 @@ fn compute_pass<'e>(enc: &'e mut wgpu::CommandEncoder, label: &str) -> wgpu::Com
 }
 
 /// The `EpochOutput` of one job from its readback (`parts` in `RESULTS` order, then the row
-/// offsets; `packed` = columns, raw bits, u16 of the final bonds).
+/// offsets; `packed` = each final bond's column | u16 << 16, then its raw bits).
 fn build_output(s: &Snapshot, parts: &[&[u8]], packed: &[&[u8]]) -> EpochOutput {
     let n = s.len();
     let i64s = |k: usize| u8s_to::<i64>(parts[k]);
@@ -551,27 +546,24 @@ fn build_output(s: &Snapshot, parts: &[&[u8]], packed: &[&[u8]]) -> EpochOutput 
     let rao = typed::<u64>(parts[10]);
     let terms = u32s(11);
     let offsets = u32s(12);
-    let (cols, vals, u16s) = (
-        typed::<u32>(packed[0]),
-        typed::<i64>(packed[1]),
-        typed::<u32>(packed[2]),
-    );
+    let (entries, vals) = (typed::<u32>(packed[0]), typed::<i64>(packed[1]));
     let new_permit: Vec<bool> = u32s(8).iter().map(|&x| x != 0).collect();
     let mut ema_bonds = Vec::with_capacity(n);
     let mut bonds = Vec::with_capacity(n);
     for (ends, &permit) in offsets.windows(2).zip(&new_permit) {
         let range = ends[0] as usize..ends[1] as usize;
-        let cols = &cols[range.clone()];
+        let entries = &entries[range.clone()];
         ema_bonds.push(
-            cols.iter()
-                .zip(&vals[range.clone()])
-                .map(|(&j, &v)| (j as u16, v))
+            entries
+                .iter()
+                .zip(&vals[range])
+                .map(|(&e, &v)| (e as u16, v))
                 .collect::<Vec<_>>(),
         );
         bonds.push(if permit {
-            cols.iter()
-                .zip(&u16s[range])
-                .map(|(&j, &b)| (j as u16, b as u16))
+            entries
+                .iter()
+                .map(|&e| (e as u16, (e >> 16) as u16))
                 .collect()
         } else {
             Vec::new()

@@ -254,9 +254,8 @@ impl GpuEpoch {
             ("ema_val", x8),
             ("ema_live", x4),
             ("ema_norm", when(yuma3, x8)),
-            ("out_col", x4),
+            ("out_entry", x4),
             ("out_val", x8),
-            ("out_u16", x4),
         ] {
             self.pool.get(&ctx, name, bytes)?;
         }
