@@ -9,7 +9,7 @@ pub mod layout;
 pub mod params;
 
 pub use context::{list_adapters, AdapterChoice, AdapterReport, GpuContext};
-pub use epoch::{BatchStats, GpuEpoch};
+pub use epoch::{BatchStats, Footprint, GpuEpoch};
 
 use crate::engine::{Engine, EngineError};
 use crate::output::EpochResult;
@@ -34,94 +34,6 @@ pub enum GpuError {
 
 /// GPU memory one batch may use (all its epochs' buffers together).
 pub const BATCH_BYTES: u64 = 6 << 30;
-
-/// What a snapshot's epochs add to a batch's buffers (see `gpu::epoch`'s batch layout): the
-/// bytes of every buffer but the matrix-cell ones, the cells per uid (n) and per matrix cell
-/// (max(n_slots·n, nnz_w, nnz_b) per mechanism), the inputs' bytes, and which optional
-/// matrix-cell buffers its epochs need.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Footprint {
-    pub fixed_bytes: u64,
-    pub input_bytes: u64,
-    pub uid_cells: u64,
-    pub matrix_cells: u64,
-    pub yuma2: bool,
-    pub yuma3: bool,
-    pub interpolated: bool,
-    pub liquid: bool,
-}
-
-impl Footprint {
-    pub fn of(s: &Snapshot) -> Footprint {
-        let n = s.len() as u64;
-        let h = &s.hyperparams;
-        let mut f = Footprint {
-            yuma2: !h.yuma3_enabled,
-            yuma3: h.yuma3_enabled,
-            interpolated: epoch::interpolates_weights_for_bonds(h.bonds_penalty),
-            liquid: h.yuma3_enabled && h.liquid_alpha_enabled,
-            ..Footprint::default()
-        };
-        for m in &s.mechanisms {
-            let nnz_w: u64 = m
-                .weights
-                .iter()
-                .map(|r| r.iter().filter(|&&(j, _)| u64::from(j) < n).count() as u64)
-                .sum();
-            let nnz_b: u64 = m.bonds.iter().map(|r| r.len() as u64).sum();
-            let slots = m
-                .weights
-                .iter()
-                .zip(&m.bonds)
-                .filter(|(w, b)| !w.is_empty() || !b.is_empty())
-                .count() as u64;
-            let e = nnz_w.max(nnz_b);
-            // Per uid 216 bytes, per pointer 20, per entry index 24, per slot 4, per epoch
-            // under 1 KiB; inputs: per uid 56, per pointer 16, per entry index 20, per slot 4,
-            // the parameters and launch tables.
-            f.fixed_bytes += 216 * n + 20 * (n + 1) + 24 * e + 4 * slots + 1024;
-            f.input_bytes += 56 * n + 16 * (n + 1) + 20 * e + 4 * slots + 640;
-            f.uid_cells += n;
-            f.matrix_cells += (slots * n).max(nnz_w).max(nnz_b);
-        }
-        f
-    }
-
-    /// The bytes of all the batch's buffers: 60 per matrix cell always, 8 more for Yuma 2's ΔB,
-    /// 8 for Yuma 3's normalized EMA, 12 for interpolated weights for bonds, 8 of scratch for
-    /// them or liquid alpha, 16 for liquid alpha's rates and merged weights.
-    pub fn bytes(&self) -> u64 {
-        let per_cell = 60
-            + 8 * u64::from(self.yuma2)
-            + 8 * u64::from(self.yuma3)
-            + 12 * u64::from(self.interpolated)
-            + 8 * u64::from(self.interpolated || self.liquid)
-            + 16 * u64::from(self.liquid);
-        self.fixed_bytes + per_cell * self.matrix_cells
-    }
-
-    /// The largest single buffer, in bytes.
-    pub fn largest_buffer(&self) -> u64 {
-        (8 * self.matrix_cells).max(24 * self.uid_cells)
-    }
-
-    /// The larger of the two readbacks: the per-uid results, or the packed bonds (12 bytes per
-    /// live entry, at most one per matrix cell).
-    pub fn largest_readback(&self) -> u64 {
-        (12 * self.matrix_cells).max(132 * self.uid_cells)
-    }
-
-    fn add(&mut self, o: &Footprint) {
-        self.fixed_bytes += o.fixed_bytes;
-        self.input_bytes += o.input_bytes;
-        self.uid_cells += o.uid_cells;
-        self.matrix_cells += o.matrix_cells;
-        self.yuma2 |= o.yuma2;
-        self.yuma3 |= o.yuma3;
-        self.interpolated |= o.interpolated;
-        self.liquid |= o.liquid;
-    }
-}
 
 /// The GPU engine: runs each mechanism's epoch with the kernels; the emission split and the
 /// fold over mechanisms stay on the host.
@@ -250,7 +162,7 @@ impl Engine for GpuEngine {
                 next.add(&footprints[end]);
                 let over = next.bytes() > BATCH_BYTES
                     || next.largest_buffer() > largest
-                    || next.input_bytes > max_buffer
+                    || next.input_bytes() > max_buffer
                     || next.largest_readback() > max_buffer;
                 if end > start && over {
                     break;

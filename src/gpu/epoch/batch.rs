@@ -9,8 +9,7 @@
 
 use super::super::params::EpochParams;
 
-/// The size classes of the batch's input buffers (cells per epoch); the working buffers also
-/// have class X, max(n_slots·n, nnz_w, nnz_b): matrix values, CSR entries or dense slot rows.
+/// The size classes of the batch's buffers (cells per epoch).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Class {
     /// One cell per epoch.
@@ -23,6 +22,8 @@ pub enum Class {
     E,
     /// n_slots: per slot row.
     S,
+    /// max(n_slots·n, nnz_w, nnz_b): matrix values, as CSR entries or dense slot rows.
+    X,
 }
 
 /// Cells of each class one epoch takes.
@@ -37,12 +38,16 @@ pub struct Sizes {
 
 impl Sizes {
     pub fn of(p: &EpochParams) -> Sizes {
-        let (n, nw, nb, s) = (
+        Sizes::new(
             u64::from(p.n),
             u64::from(p.nnz_w),
             u64::from(p.nnz_b),
             u64::from(p.n_slots),
-        );
+        )
+    }
+
+    /// The cells of an epoch with n uids, `nw` weight and `nb` bond entries and `s` slot rows.
+    pub fn new(n: u64, nw: u64, nb: u64, s: u64) -> Sizes {
         Sizes {
             n,
             n1: n + 1,
@@ -59,10 +64,11 @@ impl Sizes {
             Class::N1 => self.n1,
             Class::E => self.e,
             Class::S => self.s,
+            Class::X => self.x,
         }
     }
 
-    fn add(&mut self, o: &Sizes) {
+    pub fn add(&mut self, o: &Sizes) {
         self.n += o.n;
         self.n1 += o.n1;
         self.e += o.e;

@@ -10,6 +10,7 @@ mod batch;
 mod capture;
 mod encode;
 mod encode_bonds;
+mod footprint;
 mod stats;
 mod upload;
 
@@ -21,7 +22,8 @@ use rayon::prelude::*;
 pub use stats::BatchStats;
 use stats::Counters;
 
-pub use batch::Launch;
+pub use batch::{Launch, Sizes};
+pub use footprint::{Branches, Footprint};
 
 use super::buffers::{grid, read_buffers, read_buffers_with, BufferPool, Uploader};
 use super::kernels::Kernels;
@@ -127,12 +129,6 @@ impl WbKind {
             _ => WbKind::Interpolated,
         }
     }
-}
-
-/// Whether an epoch with this `bonds_penalty` builds interpolated weights for bonds (a dense
-/// matrix with its own buffers).
-pub fn interpolates_weights_for_bonds(bonds_penalty: u16) -> bool {
-    WbKind::of(bonds_penalty) == WbKind::Interpolated
 }
 
 /// What decides an epoch's bond-side launches and their buffers.

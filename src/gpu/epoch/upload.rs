@@ -2,44 +2,8 @@
 //! its offsets, then every input buffer written as one region holding all epochs' parts.
 
 use super::batch::{assign_offsets, launch_table, Class, Launch, Sizes, CLASSES};
+use super::footprint::{Branches, INPUTS, TABLES, TABLE_ALL, WORKING};
 use super::*;
-
-/// The input buffers, their size class and bytes per cell, in the order of `Job::inputs`.
-const INPUTS: [(&str, Class, u64); 22] = [
-    (
-        "params",
-        Class::Epoch,
-        std::mem::size_of::<EpochParams>() as u64,
-    ),
-    ("view_csr", Class::Epoch, 16),
-    ("view_dense", Class::Epoch, 16),
-    ("alpha_stake", Class::N, 8),
-    ("tao_stake", Class::N, 8),
-    ("last_update", Class::N, 8),
-    ("registered", Class::N, 8),
-    ("commit_block", Class::N, 8),
-    ("old_permit", Class::N, 4),
-    ("w_row_ptr", Class::N1, 4),
-    ("w_entry", Class::E, 4),
-    ("w_col_ptr", Class::N1, 4),
-    ("w_col_idx", Class::E, 4),
-    ("w_sorted", Class::E, 4),
-    ("w_distinct", Class::N, 4),
-    ("b_row_ptr", Class::N1, 4),
-    ("b_entry", Class::E, 4),
-    ("b_col_ptr", Class::N1, 4),
-    ("b_col_idx", Class::E, 4),
-    ("b_distinct", Class::N, 4),
-    ("slot_rows", Class::S, 4),
-    ("row_slot", Class::N, 4),
-];
-
-/// Launch tables: the whole batch's, and one per signature present.
-pub(super) const TABLE_ALL: &str = "launch_all";
-const TABLES: [&str; 9] = [
-    "launch_0", "launch_1", "launch_2", "launch_3", "launch_4", "launch_5", "launch_6", "launch_7",
-    "launch_8",
-];
 
 const VIEW_CSR: MatView = MatView {
     dense: 0,
@@ -207,57 +171,15 @@ impl GpuEpoch {
                     });
             })?;
 
-        // Working buffers, dense scratch only for the branches some epoch takes.
-        let any = |f: fn(&Signature) -> bool| jobs.iter().any(|j| f(&j.sig));
-        let interpolated = any(|s| s.wb == WbKind::Interpolated);
-        let liquid = any(|s| s.liquid);
-        let yuma2 = any(|s| !s.yuma3);
-        let yuma3 = any(|s| s.yuma3);
-        let (n8, n4, x8, x4) = (8 * total.n, 4 * total.n, 8 * total.x, 4 * total.x);
-        let when = |on: bool, bytes: u64| if on { bytes } else { 0 };
-        for (name, bytes) in [
-            ("scal", 64 * epochs),
-            ("view_ema", 16 * epochs),
-            ("filtered", 16 * total.n),
-            ("stake", n8),
-            ("stake_weight", n8),
-            ("inactive", n4),
-            ("stake_u16", n4),
-            ("new_permit", n4),
-            ("active_stake", n8),
-            ("median_stake", n8),
-            ("validator_pos", n4),
-            ("consensus", n8),
-            ("trust", n8),
-            ("incentive", n8),
-            ("dividends", n8),
-            ("server_share", n8),
-            ("validator_share", n8),
-            ("combined_share", n8),
-            ("rao", 3 * n8),
-            ("terms_u16", 4 * n4),
-            ("row_offset", 4 * total.n1),
-            ("w_row", 4 * total.e),
-            ("bond_base", 4 * (epochs + 1)),
-            ("w_val", x8),
-            ("w_live", x4),
-            ("c_val", x8),
-            ("c_live", x4),
-            ("b_val", x8),
-            ("b_live", x4),
-            ("wb_val", when(interpolated, x8)),
-            ("wb_live", when(interpolated, x4)),
-            ("scratch", when(interpolated || liquid, x8)),
-            ("alpha_dense", when(liquid, x8)),
-            ("merged_w", when(liquid, x8)),
-            ("delta_val", when(yuma2, x8)),
-            ("ema_val", x8),
-            ("ema_live", x4),
-            ("ema_norm", when(yuma3, x8)),
-            ("out_entry", x4),
-            ("out_val", x8),
-        ] {
-            self.pool.get(&ctx, name, bytes)?;
+        // Working buffers, the optional ones only for the branches some epoch takes.
+        let branches = specs
+            .iter()
+            .fold(Branches::default(), |b, &(s, _, _)| b.or(Branches::of(s)));
+        for &(name, class, cell, need) in &WORKING {
+            if branches.needs(need) {
+                self.pool
+                    .get(&ctx, name, cell * class_total(&total, class, epochs))?;
+            }
         }
         Ok((all, subsets))
     }
