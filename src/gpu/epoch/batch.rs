@@ -26,9 +26,11 @@ pub enum Class {
     X,
 }
 
-/// Cells of each class one epoch takes.
+/// Cells of each class one epoch takes (or, summed, a batch).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Sizes {
+    /// Epochs: 1 for one epoch.
+    pub epochs: u64,
     pub n: u64,
     pub n1: u64,
     pub e: u64,
@@ -49,6 +51,7 @@ impl Sizes {
     /// The cells of an epoch with n uids, `nw` weight and `nb` bond entries and `s` slot rows.
     pub fn new(n: u64, nw: u64, nb: u64, s: u64) -> Sizes {
         Sizes {
+            epochs: 1,
             n,
             n1: n + 1,
             e: nw.max(nb),
@@ -59,7 +62,7 @@ impl Sizes {
 
     pub fn get(&self, c: Class) -> u64 {
         match c {
-            Class::Epoch => 1,
+            Class::Epoch => self.epochs,
             Class::N => self.n,
             Class::N1 => self.n1,
             Class::E => self.e,
@@ -69,6 +72,7 @@ impl Sizes {
     }
 
     pub fn add(&mut self, o: &Sizes) {
+        self.epochs += o.epochs;
         self.n += o.n;
         self.n1 += o.n1;
         self.e += o.e;
@@ -197,6 +201,7 @@ mod tests {
         assert_eq!(
             total,
             Sizes {
+                epochs: 2,
                 n: 15,
                 n1: 17,
                 e: 42,

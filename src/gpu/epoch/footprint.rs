@@ -150,12 +150,11 @@ pub(super) fn table_bytes(epochs: u64) -> u64 {
     4 * (1 + CLASSES as u64 * (epochs + 1))
 }
 
-/// What a group of snapshots' epochs take of a batch's buffers: their cells per size class,
-/// their epoch count and the branches they take.
+/// What a group of snapshots' epochs take of a batch's buffers: their cells per size class
+/// (epochs included) and the branches they take.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Footprint {
     pub cells: Sizes,
-    pub epochs: u64,
     pub branches: Branches,
 }
 
@@ -181,7 +180,6 @@ impl Footprint {
                 .filter(|(w, b)| !w.is_empty() || !b.is_empty())
                 .count() as u64;
             f.cells.add(&Sizes::new(n, nnz_w, nnz_b, slots));
-            f.epochs += 1;
         }
         f
     }
@@ -189,24 +187,15 @@ impl Footprint {
     /// Adds another group's epochs.
     pub fn add(&mut self, o: &Footprint) {
         self.cells.add(&o.cells);
-        self.epochs += o.epochs;
         self.branches = self.branches.or(o.branches);
-    }
-
-    /// Cells of class `c`.
-    fn count(&self, c: Class) -> u64 {
-        match c {
-            Class::Epoch => self.epochs,
-            _ => self.cells.get(c),
-        }
     }
 
     /// The bytes of the inputs, launch tables included (one upload buffer holds them all).
     pub fn input_bytes(&self) -> u64 {
-        let tables = (1 + TABLES.len() as u64) * table_bytes(self.epochs);
+        let tables = (1 + TABLES.len() as u64) * table_bytes(self.cells.epochs);
         INPUTS
             .iter()
-            .map(|&(_, c, cell)| cell * self.count(c))
+            .map(|&(_, c, cell)| cell * self.cells.get(c))
             .sum::<u64>()
             + tables
     }
@@ -218,17 +207,17 @@ impl Footprint {
             + WORKING
                 .iter()
                 .filter(|w| self.branches.needs(w.3))
-                .map(|&(_, c, cell, _)| cell * self.count(c))
+                .map(|&(_, c, cell, _)| cell * self.cells.get(c))
                 .sum::<u64>()
     }
 
     /// The largest single buffer, in bytes.
     pub fn largest_buffer(&self) -> u64 {
-        let inputs = INPUTS.iter().map(|&(_, c, cell)| cell * self.count(c));
+        let inputs = INPUTS.iter().map(|&(_, c, cell)| cell * self.cells.get(c));
         let working = WORKING
             .iter()
             .filter(|w| self.branches.needs(w.3))
-            .map(|&(_, c, cell, _)| cell * self.count(c));
+            .map(|&(_, c, cell, _)| cell * self.cells.get(c));
         inputs.chain(working).max().unwrap_or(0)
     }
 
@@ -238,10 +227,8 @@ impl Footprint {
     pub fn largest_readback(&self) -> u64 {
         let per_uid: u64 = RESULTS.iter().map(|&(_, b)| b).sum();
         let pieces = RESULTS.len() as u64 + 2;
-        let results = per_uid * self.cells.n
-            + 4 * (self.cells.n + self.epochs)
-            + 4 * (self.epochs + 1)
-            + 8 * pieces;
+        let (uids, epochs) = (self.cells.n, self.cells.epochs);
+        let results = per_uid * uids + 4 * (uids + epochs) + 4 * (epochs + 1) + 8 * pieces;
         results.max(BOND_READBACK * self.cells.x + 16)
     }
 }
@@ -270,7 +257,6 @@ mod tests {
         let cells = Sizes::new(256, 2_000, 1_000, 64);
         let base = Footprint {
             cells,
-            epochs: 1,
             branches: Branches {
                 yuma3: true,
                 ..Branches::default()

@@ -1,7 +1,7 @@
 //! A batch's inputs into the shared buffers: each epoch packed on its own (in parallel), given
 //! its offsets, then every input buffer written as one region holding all epochs' parts.
 
-use super::batch::{assign_offsets, launch_table, Class, Launch, Sizes, CLASSES};
+use super::batch::{assign_offsets, launch_table, Launch, Sizes, CLASSES};
 use super::footprint::{Branches, INPUTS, TABLES, TABLE_ALL, WORKING};
 use super::*;
 
@@ -103,7 +103,6 @@ impl GpuEpoch {
                 jobs.iter_mut().map(|j| &mut j.params).collect();
             assign_offsets(&mut params).map_err(GpuError::TooLarge)?
         };
-        let epochs = jobs.len() as u64;
         let groups: Vec<[u64; CLASSES]> =
             jobs.iter().map(|j| Launch::per_epoch(&j.params)).collect();
         let (all_table, all_groups) =
@@ -133,7 +132,7 @@ impl GpuEpoch {
         // Inputs: one region per buffer, epochs in order within it; then the launch tables.
         let mut regions: Vec<(&'static str, u64)> = INPUTS
             .iter()
-            .map(|&(name, class, cell)| (name, cell * class_total(&total, class, epochs)))
+            .map(|&(name, class, cell)| (name, cell * total.get(class)))
             .collect();
         regions.extend(tables.iter().map(|(name, t)| (*name, 4 * t.len() as u64)));
         for &(name, bytes) in &regions {
@@ -177,8 +176,7 @@ impl GpuEpoch {
             .fold(Branches::default(), |b, &(s, _, _)| b.or(Branches::of(s)));
         for &(name, class, cell, need) in &WORKING {
             if branches.needs(need) {
-                self.pool
-                    .get(&ctx, name, cell * class_total(&total, class, epochs))?;
+                self.pool.get(&ctx, name, cell * total.get(class))?;
             }
         }
         Ok((all, subsets))
@@ -193,14 +191,6 @@ struct MappedPart<'a>(wgpu::WriteOnly<'a, [u8]>);
 // leaves byte slices out. The parts are disjoint (cut by `split_at`) and each moves to one
 // thread.
 unsafe impl Send for MappedPart<'_> {}
-
-/// Cells of class `c` over the batch.
-fn class_total(total: &Sizes, c: Class, epochs: u64) -> u64 {
-    match c {
-        Class::Epoch => epochs,
-        _ => total.get(c),
-    }
-}
 
 /// Validators the consensus stage can see at most: uids with an old permit (`old`), active, and
 /// some stake (those with active stake > 0 are among them).
