@@ -19,8 +19,10 @@ pub enum Backend {
 
 /// Opens the GPU engine for `--backend gpu` (any adapter) or `auto` (hardware only).
 pub fn gpu_engine(choice: AdapterChoice) -> Result<GpuEngine, GpuError> {
+    let engine = GpuEngine::new(choice)?;
+    // Only once the GPU engine is open: `auto` falls back to the CPU path when it is not.
     keep_freed_memory();
-    GpuEngine::new(choice)
+    Ok(engine)
 }
 
 /// Builds the engine for a backend choice.
