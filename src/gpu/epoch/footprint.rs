@@ -8,34 +8,36 @@ use super::{WbKind, RESULTS};
 use crate::gpu::params::EpochParams;
 use crate::snapshot::Snapshot;
 
-/// The input buffers, their size class and bytes per cell, in the order of `Job::inputs`.
-pub(super) const INPUTS: [(&str, Class, u64); 22] = [
+/// The input buffers, their size class, bytes per cell and which epochs need it, in the order
+/// of `Job::inputs`.
+pub(super) const INPUTS: [(&str, Class, u64, Need); 22] = [
     (
         "params",
         Class::Epoch,
         std::mem::size_of::<EpochParams>() as u64,
+        Need::Always,
     ),
-    ("view_csr", Class::Epoch, 16),
-    ("view_dense", Class::Epoch, 16),
-    ("alpha_stake", Class::N, 8),
-    ("tao_stake", Class::N, 8),
-    ("last_update", Class::N, 8),
-    ("registered", Class::N, 8),
-    ("commit_block", Class::N, 8),
-    ("old_permit", Class::N, 4),
-    ("w_row_ptr", Class::N1, 4),
-    ("w_entry", Class::E, 4),
-    ("w_col_ptr", Class::N1, 4),
-    ("w_col_idx", Class::E, 4),
-    ("w_sorted", Class::E, 4),
-    ("w_distinct", Class::N, 4),
-    ("b_row_ptr", Class::N1, 4),
-    ("b_entry", Class::E, 4),
-    ("b_col_ptr", Class::N1, 4),
-    ("b_col_idx", Class::E, 4),
-    ("b_distinct", Class::N, 4),
-    ("slot_rows", Class::S, 4),
-    ("row_slot", Class::N, 4),
+    ("view_csr", Class::Epoch, 16, Need::Always),
+    ("view_dense", Class::Epoch, 16, Need::Always),
+    ("alpha_stake", Class::N, 8, Need::Always),
+    ("tao_stake", Class::N, 8, Need::Always),
+    ("last_update", Class::N, 8, Need::Always),
+    ("registered", Class::N, 8, Need::Always),
+    ("commit_block", Class::N, 8, Need::Always),
+    ("old_permit", Class::N, 4, Need::Always),
+    ("w_row_ptr", Class::N1, 4, Need::Always),
+    ("w_entry", Class::E, 4, Need::Always),
+    ("w_col_ptr", Class::N1, 4, Need::Always),
+    ("w_col_idx", Class::E, 4, Need::Always),
+    ("w_sorted", Class::E, 4, Need::Liquid),
+    ("w_distinct", Class::N, 4, Need::Always),
+    ("b_row_ptr", Class::N1, 4, Need::Always),
+    ("b_entry", Class::E, 4, Need::Always),
+    ("b_col_ptr", Class::N1, 4, Need::Always),
+    ("b_col_idx", Class::E, 4, Need::Always),
+    ("b_distinct", Class::N, 4, Need::Always),
+    ("slot_rows", Class::S, 4, Need::Always),
+    ("row_slot", Class::N, 4, Need::Always),
 ];
 
 /// Launch tables: the whole batch's, and one per signature present.
@@ -195,7 +197,8 @@ impl Footprint {
         let tables = (1 + TABLES.len() as u64) * table_bytes(self.cells.epochs);
         INPUTS
             .iter()
-            .map(|&(_, c, cell)| cell * self.cells.get(c))
+            .filter(|i| self.branches.needs(i.3))
+            .map(|&(_, c, cell, _)| cell * self.cells.get(c))
             .sum::<u64>()
             + tables
     }
@@ -213,7 +216,10 @@ impl Footprint {
 
     /// The largest single buffer, in bytes.
     pub fn largest_buffer(&self) -> u64 {
-        let inputs = INPUTS.iter().map(|&(_, c, cell)| cell * self.cells.get(c));
+        let inputs = INPUTS
+            .iter()
+            .filter(|i| self.branches.needs(i.3))
+            .map(|&(_, c, cell, _)| cell * self.cells.get(c));
         let working = WORKING
             .iter()
             .filter(|w| self.branches.needs(w.3))
@@ -270,8 +276,10 @@ mod tests {
             },
             ..base
         };
-        // Liquid alpha adds scratch, alpha_dense and merged_w: 24 bytes per matrix cell.
-        assert_eq!(liquid.bytes() - base.bytes(), 24 * cells.x);
+        // Liquid alpha adds scratch, alpha_dense and merged_w (24 bytes per matrix cell) and the
+        // weight rows' column order (an input, 4 bytes per entry).
+        assert_eq!(liquid.bytes() - base.bytes(), 24 * cells.x + 4 * cells.e);
+        assert_eq!(liquid.input_bytes() - base.input_bytes(), 4 * cells.e);
         assert_eq!(base.largest_buffer(), 8 * cells.x);
         assert_eq!(base.largest_readback(), 12 * cells.x + 16);
     }

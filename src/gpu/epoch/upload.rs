@@ -1,7 +1,7 @@
 //! A batch's inputs into the shared buffers: each epoch packed on its own (in parallel), given
 //! its offsets, then every input buffer written as one region holding all epochs' parts.
 
-use super::batch::{assign_offsets, launch_table, Launch, Sizes, CLASSES};
+use super::batch::{assign_offsets, launch_table, Class, Launch, Sizes, CLASSES};
 use super::footprint::{Branches, INPUTS, TABLES, TABLE_ALL, WORKING};
 use super::*;
 
@@ -129,10 +129,21 @@ impl GpuEpoch {
             sig: jobs[0].sig,
         };
 
+        // The branches some epoch takes: the optional buffers are made only for them.
+        let branches = specs
+            .iter()
+            .fold(Branches::default(), |b, &(s, _, _)| b.or(Branches::of(s)));
+        // Bytes per cell of each input (0 for an input no epoch of the batch reads).
+        let cells: Vec<(Class, u64)> = INPUTS
+            .iter()
+            .map(|&(_, class, cell, need)| (class, if branches.needs(need) { cell } else { 0 }))
+            .collect();
+
         // Inputs: one region per buffer, epochs in order within it; then the launch tables.
         let mut regions: Vec<(&'static str, u64)> = INPUTS
             .iter()
-            .map(|&(name, class, cell)| (name, cell * total.get(class)))
+            .zip(&cells)
+            .map(|(input, &(class, cell))| (input.0, cell * total.get(class)))
             .collect();
         regions.extend(tables.iter().map(|(name, t)| (*name, 4 * t.len() as u64)));
         for &(name, bytes) in &regions {
@@ -147,7 +158,7 @@ impl GpuEpoch {
                 let mut parts: Vec<Vec<MappedPart<'_>>> = (0..jobs.len())
                     .map(|_| Vec::with_capacity(INPUTS.len()))
                     .collect();
-                for &(_, class, cell) in &INPUTS {
+                for &(class, cell) in &cells {
                     for (part, size) in parts.iter_mut().zip(&sizes) {
                         let (mine, tail) = rest.split_at((cell * size.get(class)) as usize);
                         part.push(MappedPart(mine));
@@ -171,9 +182,6 @@ impl GpuEpoch {
             })?;
 
         // Working buffers, the optional ones only for the branches some epoch takes.
-        let branches = specs
-            .iter()
-            .fold(Branches::default(), |b, &(s, _, _)| b.or(Branches::of(s)));
         for &(name, class, cell, need) in &WORKING {
             if branches.needs(need) {
                 self.pool.get(&ctx, name, cell * total.get(class))?;
