@@ -4,7 +4,7 @@
 //! that would pass GPU memory or the adapter's limits).
 
 use super::batch::{Class, Sizes, CLASSES};
-use super::{WbKind, RESULTS};
+use super::{Signature, WbKind, RESULTS};
 use crate::gpu::params::EpochParams;
 use crate::snapshot::Snapshot;
 
@@ -116,13 +116,14 @@ pub struct Branches {
 }
 
 impl Branches {
+    /// The branches `s`'s epochs take (from their signature).
     pub fn of(s: &Snapshot) -> Branches {
-        let h = &s.hyperparams;
+        let sig = Signature::of(s);
         Branches {
-            yuma2: !h.yuma3_enabled,
-            yuma3: h.yuma3_enabled,
-            interpolated: WbKind::of(h.bonds_penalty) == WbKind::Interpolated,
-            liquid: h.yuma3_enabled && h.liquid_alpha_enabled,
+            yuma2: !sig.yuma3,
+            yuma3: sig.yuma3,
+            interpolated: sig.wb == WbKind::Interpolated,
+            liquid: sig.liquid,
         }
     }
 
@@ -192,39 +193,35 @@ impl Footprint {
         self.branches = self.branches.or(o.branches);
     }
 
+    /// The bytes of each buffer of `table` that the branches need.
+    fn sizes<'a>(
+        &'a self,
+        table: &'a [(&'static str, Class, u64, Need)],
+    ) -> impl Iterator<Item = u64> + 'a {
+        table
+            .iter()
+            .filter(|b| self.branches.needs(b.3))
+            .map(|&(_, c, cell, _)| cell * self.cells.get(c))
+    }
+
     /// The bytes of the inputs, launch tables included (one upload buffer holds them all).
     pub fn input_bytes(&self) -> u64 {
         let tables = (1 + TABLES.len() as u64) * table_bytes(self.cells.epochs);
-        INPUTS
-            .iter()
-            .filter(|i| self.branches.needs(i.3))
-            .map(|&(_, c, cell, _)| cell * self.cells.get(c))
-            .sum::<u64>()
-            + tables
+        self.sizes(&INPUTS).sum::<u64>() + tables
     }
 
     /// The bytes of all the batch's buffers: the inputs and the working buffers its branches
     /// need.
     pub fn bytes(&self) -> u64 {
-        self.input_bytes()
-            + WORKING
-                .iter()
-                .filter(|w| self.branches.needs(w.3))
-                .map(|&(_, c, cell, _)| cell * self.cells.get(c))
-                .sum::<u64>()
+        self.input_bytes() + self.sizes(&WORKING).sum::<u64>()
     }
 
     /// The largest single buffer, in bytes.
     pub fn largest_buffer(&self) -> u64 {
-        let inputs = INPUTS
-            .iter()
-            .filter(|i| self.branches.needs(i.3))
-            .map(|&(_, c, cell, _)| cell * self.cells.get(c));
-        let working = WORKING
-            .iter()
-            .filter(|w| self.branches.needs(w.3))
-            .map(|&(_, c, cell, _)| cell * self.cells.get(c));
-        inputs.chain(working).max().unwrap_or(0)
+        self.sizes(&INPUTS)
+            .chain(self.sizes(&WORKING))
+            .max()
+            .unwrap_or(0)
     }
 
     /// The larger of the two readbacks (`GpuEpoch::collect`): the per-uid results with the row

@@ -141,6 +141,16 @@ struct Signature {
 }
 
 impl Signature {
+    /// The signature `s`'s hyperparameters give its epochs.
+    fn of(s: &Snapshot) -> Signature {
+        let h = &s.hyperparams;
+        Signature {
+            yuma3: h.yuma3_enabled,
+            wb: WbKind::of(h.bonds_penalty),
+            liquid: h.yuma3_enabled && h.liquid_alpha_enabled,
+        }
+    }
+
     /// A distinct index below 9.
     fn index(self) -> usize {
         let wb = self.wb as usize;

@@ -56,13 +56,12 @@ impl GpuEpoch {
         (s, m, rao): MechanismJob<'_>,
     ) -> Result<Job, GpuError> {
         let n = s.len();
-        let h = &s.hyperparams;
-        let liquid = h.yuma3_enabled && h.liquid_alpha_enabled;
-        lay.repack(&m.weights, &m.bonds, n, liquid);
+        let sig = Signature::of(s);
+        lay.repack(&m.weights, &m.bonds, n, sig.liquid);
         let old = old_permits(&s.validator_permit, s.owner_in_range());
         let validators = validator_bound(s, m, &old);
         if ctx.is_software() {
-            software_limits(s, validators, &lay)?;
+            software_limits(sig, validators, &lay)?;
         }
         let params = EpochParams::new(
             s,
@@ -74,11 +73,7 @@ impl GpuEpoch {
         Ok(Job {
             lay,
             params,
-            sig: Signature {
-                yuma3: h.yuma3_enabled,
-                wb: WbKind::of(h.bonds_penalty),
-                liquid,
-            },
+            sig,
             wide_median: validators > SHARED_VALIDATORS,
             commits: m
                 .commit_block
@@ -215,10 +210,9 @@ fn validator_bound(s: &Snapshot, m: &MechanismInput, old: &[bool]) -> usize {
 /// more validators than fit in workgroup memory (one invocation walks a whole column per round),
 /// and the liquid-alpha merge of a very long row. Such epochs are refused there, never computed
 /// wrong; a hardware GPU has no such limit.
-fn software_limits(s: &Snapshot, validators: usize, lay: &EpochLayout) -> Result<(), GpuError> {
+fn software_limits(sig: Signature, validators: usize, lay: &EpochLayout) -> Result<(), GpuError> {
     const MAX_VALIDATORS: usize = SHARED_VALIDATORS;
     const MAX_ROW: u32 = 30_000;
-    let h = &s.hyperparams;
     if validators > MAX_VALIDATORS {
         return Err(GpuError::TooLarge(format!(
             "{validators} active validators: past {MAX_VALIDATORS} the consensus kernel loops longer per \
@@ -228,7 +222,7 @@ fn software_limits(s: &Snapshot, validators: usize, lay: &EpochLayout) -> Result
     }
     let longest = |rp: &[u32]| rp.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
     let row = longest(&lay.weights.row_ptr).max(longest(&lay.bonds.row_ptr));
-    if h.yuma3_enabled && h.liquid_alpha_enabled && row > MAX_ROW {
+    if sig.liquid && row > MAX_ROW {
         return Err(GpuError::TooLarge(format!(
             "a row of {row} weight or bond entries: past {MAX_ROW} the liquid-alpha merge loops longer per \
              invocation than the software adapter (llvmpipe) allows (65,535 iterations); use a hardware GPU or \
