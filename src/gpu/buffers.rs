@@ -112,25 +112,29 @@ impl BufferPool {
 }
 
 /// Uploads through one reused, host-mapped buffer (MAP_WRITE | COPY_SRC): it is mapped, filled
-/// where it lies (by the caller), unmapped, and copied into the destination
-/// buffers, so no input is copied twice on the host and no fresh staging memory is touched
-/// from one batch to the next.
+/// where it lies (by the caller), unmapped, and copied into the destination buffers by the
+/// command buffer that then reads them (`record`), so no input is copied twice on the host, no
+/// fresh staging memory is touched from one batch to the next, and the copies take no
+/// submission of their own.
 #[derive(Default)]
 pub struct Uploader {
     buffer: Option<wgpu::Buffer>,
+    /// Copies filled but not yet recorded: (destination, offset in `buffer`, bytes).
+    pending: Vec<(&'static str, u64, u64)>,
 }
 
 impl Uploader {
-    /// Uploads `regions` (`(buffer, bytes)`, each a multiple of 4 bytes) of `pool`: `fill`
-    /// writes them back to back into the mapped bytes it is given (every byte a kernel reads;
-    /// the rest may hold an earlier batch's), then each is copied to the start of its buffer.
+    /// Fills `regions` (`(buffer, bytes)`, each a multiple of 4 bytes) of `pool`: `fill` writes
+    /// them back to back into the mapped bytes it is given (every byte a kernel reads; the rest
+    /// may hold an earlier batch's). Each region reaches the start of its buffer by the copies
+    /// `record` adds to a command buffer.
     pub fn upload(
         &mut self,
         ctx: &GpuContext,
-        pool: &BufferPool,
         regions: &[(&'static str, u64)],
         fill: impl FnOnce(wgpu::WriteOnly<'_, [u8]>),
     ) -> Result<(), GpuError> {
+        self.pending.clear();
         let total: u64 = regions.iter().map(|&(_, b)| b).sum();
         if total == 0 {
             return Ok(());
@@ -160,20 +164,23 @@ impl Uploader {
             fill(view.slice(..));
         }
         buffer.unmap();
-        let mut enc = ctx
-            .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                label: Some("uploads"),
-            });
         let mut at = 0;
         for &(name, bytes) in regions {
             if bytes > 0 {
-                enc.copy_buffer_to_buffer(buffer, at, pool.buf(name), 0, bytes);
+                self.pending.push((name, at, bytes));
             }
             at += bytes;
         }
-        ctx.queue.submit([enc.finish()]);
         Ok(())
+    }
+
+    /// Records the copies of the last `upload` into `enc` (before the commands that read them).
+    pub fn record(&mut self, pool: &BufferPool, enc: &mut wgpu::CommandEncoder) {
+        if let Some(buffer) = &self.buffer {
+            for (name, at, bytes) in self.pending.drain(..) {
+                enc.copy_buffer_to_buffer(buffer, at, pool.buf(name), 0, bytes);
+            }
+        }
     }
 }
 
@@ -217,11 +224,33 @@ pub fn read_buffers_with<R>(
     parts: &[(&wgpu::Buffer, u64)],
     read: impl FnOnce(&[&[u8]]) -> R,
 ) -> Result<R, GpuError> {
-    let total: u64 = parts
-        .iter()
-        .map(|&(_, b)| b.div_ceil(8) * 8)
-        .sum::<u64>()
-        .max(8);
+    let mut encoder = ctx
+        .device
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("readback"),
+        });
+    record_readback(ctx, staging, parts, &mut encoder)?;
+    ctx.queue.submit([encoder.finish()]);
+    let lengths: Vec<u64> = parts.iter().map(|&(_, b)| b).collect();
+    map_readback(ctx, staging, &lengths, read)
+}
+
+/// The bytes a readback of pieces of `lengths` bytes takes in its staging buffer (each piece
+/// starting 8-byte aligned).
+fn staged_bytes(lengths: impl Iterator<Item = u64>) -> u64 {
+    lengths.map(|b| b.div_ceil(8) * 8).sum::<u64>().max(8)
+}
+
+/// Records into `enc` the copies of `(buffer, bytes)` pieces into `staging` (made or grown to
+/// fit), back to back, each starting 8-byte aligned: the first half of a readback, which
+/// `map_readback` completes once `enc`'s commands have run.
+pub fn record_readback(
+    ctx: &GpuContext,
+    staging: &mut Option<wgpu::Buffer>,
+    parts: &[(&wgpu::Buffer, u64)],
+    enc: &mut wgpu::CommandEncoder,
+) -> Result<(), GpuError> {
+    let total = staged_bytes(parts.iter().map(|&(_, b)| b));
     if total > ctx.limits.max_buffer_size {
         return Err(GpuError::TooLarge(format!(
             "a readback of {total} bytes, over the adapter's max_buffer_size ({} bytes)",
@@ -237,29 +266,39 @@ pub fn read_buffers_with<R>(
         }));
     }
     let staging = staging.as_ref().expect("staging buffer exists");
-    let mut encoder = ctx
-        .device
-        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("readback"),
-        });
     let mut offset = 0;
     for &(buffer, bytes) in parts {
         let len = bytes.div_ceil(8) * 8;
         if len > 0 {
-            encoder.copy_buffer_to_buffer(buffer, 0, staging, offset, len.min(buffer.size()));
+            enc.copy_buffer_to_buffer(buffer, 0, staging, offset, len.min(buffer.size()));
         }
         offset += len;
     }
-    ctx.queue.submit([encoder.finish()]);
+    Ok(())
+}
+
+/// Maps `staging` after the work submitted so far and hands `read` the pieces `record_readback`
+/// copied there (their `lengths` in bytes) where they are mapped; returns what `read` returns.
+pub fn map_readback<R>(
+    ctx: &GpuContext,
+    staging: &Option<wgpu::Buffer>,
+    lengths: &[u64],
+    read: impl FnOnce(&[&[u8]]) -> R,
+) -> Result<R, GpuError> {
+    let total = staged_bytes(lengths.iter().copied());
+    let staging = staging
+        .as_ref()
+        .filter(|s| s.size() >= total)
+        .ok_or_else(|| GpuError::Device("readback: no staging buffer of that size".into()))?;
     let slice = staging.slice(..total);
     map_and_wait(ctx, &slice, wgpu::MapMode::Read, "readback")?;
     let out = {
         let view = slice
             .get_mapped_range()
             .map_err(|e| GpuError::Device(format!("readback: {e}")))?;
-        let mut views: Vec<&[u8]> = Vec::with_capacity(parts.len());
+        let mut views: Vec<&[u8]> = Vec::with_capacity(lengths.len());
         let mut offset = 0usize;
-        for &(_, bytes) in parts {
+        for &bytes in lengths {
             views.push(&view[offset..offset + bytes as usize]);
             offset += (bytes.div_ceil(8) * 8) as usize;
         }

@@ -25,7 +25,9 @@ use stats::Counters;
 pub use batch::{Launch, Sizes};
 pub use footprint::{Branches, Footprint};
 
-use super::buffers::{grid, read_buffers, read_buffers_with, BufferPool, Uploader};
+use super::buffers::{
+    grid, map_readback, read_buffers_with, record_readback, BufferPool, Uploader,
+};
 use super::kernels::Kernels;
 use super::layout::EpochLayout;
 use super::params::{EpochParams, MatView, NONE};
@@ -86,10 +88,11 @@ pub struct GpuEpoch {
     pub last_stats: BatchStats,
 }
 
-/// Timestamps at the start and the end of a batch's command buffer.
+/// Timestamps at the start and the end of a batch's kernels, and where they are read back.
 struct Timer {
     queries: wgpu::QuerySet,
     resolve: wgpu::Buffer,
+    staging: Option<wgpu::Buffer>,
 }
 
 const TIMESTAMPS: u32 = 2;
@@ -272,7 +275,11 @@ impl GpuEpoch {
                 usage: wgpu::BufferUsages::QUERY_RESOLVE | wgpu::BufferUsages::COPY_SRC,
                 mapped_at_creation: false,
             });
-            self.timer = Some(Timer { queries, resolve });
+            self.timer = Some(Timer {
+                queries,
+                resolve,
+                staging: None,
+            });
         }
         true
     }
@@ -401,9 +408,10 @@ impl GpuEpoch {
         Ok(out.into_iter())
     }
 
-    /// Encodes and submits the batch: one compute pass with every kernel up to the bonds EMA
-    /// (the front for the whole batch, the bond side per signature), the Yuma 3 copy, one pass
-    /// with the rest; then waits for the GPU.
+    /// Encodes and submits the batch as one command buffer: the inputs' copies from the upload
+    /// buffer, one compute pass with every kernel up to the bonds EMA (the front for the whole
+    /// batch, the bond side per signature), the Yuma 3 copy, one pass with the rest, and the
+    /// per-uid results' copies into the readback buffer; then waits for the GPU.
     fn execute(
         &mut self,
         jobs: &[&Job],
@@ -426,6 +434,7 @@ impl GpuEpoch {
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                 label: Some("epoch"),
             });
+        self.uploader.record(&self.pool, &mut enc);
         self.stamp(&mut enc, 0);
         let wide = jobs.iter().any(|j| j.wide_median);
         {
@@ -446,9 +455,16 @@ impl GpuEpoch {
             self.encode_tail(&mut pass, all)?;
         }
         self.stamp(&mut enc, 1);
-        if let Some(t) = &self.timer {
+        if let Some(t) = &mut self.timer {
             enc.resolve_query_set(&t.queries, 0..TIMESTAMPS, &t.resolve, 0);
+            let ticks = [(&t.resolve, 8 * u64::from(TIMESTAMPS))];
+            record_readback(&self.ctx, &mut t.staging, &ticks, &mut enc)?;
         }
+        let results: Vec<(&wgpu::Buffer, u64)> = result_parts(jobs)
+            .into_iter()
+            .map(|(name, bytes)| (self.pool.buf(name), bytes))
+            .collect();
+        record_readback(&self.ctx, &mut self.staging, &results, &mut enc)?;
         self.ctx.queue.submit([enc.finish()]);
         stats.encode = start.elapsed();
         let start = Instant::now();
@@ -466,13 +482,9 @@ impl GpuEpoch {
         self.ctx.take_uncaptured()?;
         self.last_kernel_time = match &self.timer {
             Some(t) => {
-                let ticks: Vec<u64> = u8s_to(
-                    &read_buffers(
-                        &self.ctx,
-                        &mut self.staging,
-                        &[(&t.resolve, 8 * u64::from(TIMESTAMPS))],
-                    )?[0],
-                );
+                let bytes = [8 * u64::from(TIMESTAMPS)];
+                let ticks: Vec<u64> =
+                    map_readback(&self.ctx, &t.staging, &bytes, |v| u8s_to(v[0]))?;
                 let span = |a: usize, b: usize| ticks[b].saturating_sub(ticks[a]);
                 let total = span(0, 1);
                 let ns = total as f64 * f64::from(self.ctx.queue.get_timestamp_period());
@@ -484,24 +496,17 @@ impl GpuEpoch {
     }
 
     /// Reads the batch's results back (two maps: the per-uid results with the row offsets and
-    /// each epoch's start in the packed bonds, then the packed bonds) and builds each epoch's
-    /// output (in parallel) from the mapped bytes.
+    /// each epoch's start in the packed bonds, which `execute` copied, then the packed bonds)
+    /// and builds each epoch's output (in parallel) from the mapped bytes.
     fn collect(
         &mut self,
         specs: &[MechanismJob<'_>],
         jobs: &[&Job],
     ) -> Result<Vec<Result<EpochOutput, GpuError>>, GpuError> {
-        let uids: u64 = jobs.iter().map(|j| u64::from(j.params.n)).sum();
-        let epochs = jobs.len() as u64;
-        let mut parts: Vec<(&wgpu::Buffer, u64)> = RESULTS
-            .iter()
-            .map(|&(name, per_uid)| (self.pool.buf(name), per_uid * uids))
-            .collect();
-        parts.push((self.pool.buf("row_offset"), 4 * (uids + epochs)));
-        parts.push((self.pool.buf("bond_base"), 4 * (epochs + 1)));
+        let lengths: Vec<u64> = result_parts(jobs).iter().map(|&(_, b)| b).collect();
         let (ctx, pool) = (&self.ctx, &self.pool);
-        let (staging, staging_bonds) = (&mut self.staging, &mut self.staging_bonds);
-        read_buffers_with(ctx, staging, &parts, |read| {
+        let (staging, staging_bonds) = (&self.staging, &mut self.staging_bonds);
+        map_readback(ctx, staging, &lengths, |read| {
             let bond_base: Vec<u32> = u8s_to(read[RESULTS.len() + 1]);
             let total = u64::from(bond_base[jobs.len()]);
             let bonds = [
@@ -533,6 +538,21 @@ impl GpuEpoch {
             })
         })?
     }
+}
+
+/// What `execute` copies back for every epoch of `jobs`: `(buffer, bytes)` for the per-uid
+/// results (in `RESULTS` order), the row offsets into the packed bonds, and each epoch's start
+/// in them.
+fn result_parts(jobs: &[&Job]) -> Vec<(&'static str, u64)> {
+    let uids: u64 = jobs.iter().map(|j| u64::from(j.params.n)).sum();
+    let epochs = jobs.len() as u64;
+    let mut parts: Vec<(&'static str, u64)> = RESULTS
+        .iter()
+        .map(|&(name, per_uid)| (name, per_uid * uids))
+        .collect();
+    parts.push(("row_offset", 4 * (uids + epochs)));
+    parts.push(("bond_base", 4 * (epochs + 1)));
+    parts
 }
 
 /// A compute pass without timestamps.

@@ -148,33 +148,31 @@ impl GpuEpoch {
         let jobs: &[&mut Job] = jobs;
         // The mapped bytes are cut into each epoch's parts, which the epochs then write in
         // parallel.
-        self.uploader
-            .upload(&ctx, &self.pool, &regions, |mut rest| {
-                let mut parts: Vec<Vec<MappedPart<'_>>> = (0..jobs.len())
-                    .map(|_| Vec::with_capacity(INPUTS.len()))
-                    .collect();
-                for &(class, cell) in &cells {
-                    for (part, size) in parts.iter_mut().zip(&sizes) {
-                        let (mine, tail) = rest.split_at((cell * size.get(class)) as usize);
-                        part.push(MappedPart(mine));
-                        rest = tail;
-                    }
-                }
-                for (_, table) in &tables {
-                    let (mut mine, tail) = rest.split_at(4 * table.len());
-                    mine.copy_from_slice(bytemuck::cast_slice(table));
+        self.uploader.upload(&ctx, &regions, |mut rest| {
+            let mut parts: Vec<Vec<MappedPart<'_>>> = (0..jobs.len())
+                .map(|_| Vec::with_capacity(INPUTS.len()))
+                .collect();
+            for &(class, cell) in &cells {
+                for (part, size) in parts.iter_mut().zip(&sizes) {
+                    let (mine, tail) = rest.split_at((cell * size.get(class)) as usize);
+                    part.push(MappedPart(mine));
                     rest = tail;
                 }
-                parts
-                    .into_par_iter()
-                    .zip(jobs.par_iter().zip(specs))
-                    .for_each(|(part, (job, &(s, m, _)))| {
-                        for (MappedPart(mut region), data) in part.into_iter().zip(job.inputs(s, m))
-                        {
-                            region.slice(..data.len()).copy_from_slice(data);
-                        }
-                    });
-            })?;
+            }
+            for (_, table) in &tables {
+                let (mut mine, tail) = rest.split_at(4 * table.len());
+                mine.copy_from_slice(bytemuck::cast_slice(table));
+                rest = tail;
+            }
+            parts
+                .into_par_iter()
+                .zip(jobs.par_iter().zip(specs))
+                .for_each(|(part, (job, &(s, m, _)))| {
+                    for (MappedPart(mut region), data) in part.into_iter().zip(job.inputs(s, m)) {
+                        region.slice(..data.len()).copy_from_slice(data);
+                    }
+                });
+        })?;
 
         // Working buffers, the optional ones only for the branches some epoch takes.
         for &(name, class, cell, need) in &WORKING {
