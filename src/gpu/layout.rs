@@ -59,50 +59,44 @@ impl Csr {
         m.row_ptr.push(0u32);
         m.col_ptr.resize(n + 1, 0);
         let mut any_unsorted = false;
+        let counts = &mut m.col_ptr[..];
         for r in rows {
-            let start = m.entry.len();
-            m.entry.extend(
-                r.iter()
-                    .filter(|&&(j, _)| usize::from(j) < limit)
-                    .map(|&(j, v)| u32::from(j) | u32::from(v) << 16),
-            );
-            // Strictly increasing columns are distinct; other rows are checked below.
+            // Count the row's columns below n (the only ones listed, whatever `limit` keeps)
+            // while checking that they strictly increase.
+            let mut last = -1i32;
             let mut increasing = true;
-            let mut prev = None;
-            for &e in &m.entry[start..] {
-                let j = col_of(e);
-                if let Some(p) = prev {
-                    if j <= p {
-                        increasing = false;
-                        any_unsorted |= j < p;
-                    }
-                }
-                prev = Some(j);
-                if let Some(count) = m.col_ptr.get_mut(j as usize + 1) {
-                    *count += 1;
+            for &(j, _) in r {
+                increasing &= i32::from(j) > last;
+                last = i32::from(j);
+                if let Some(c) = counts.get_mut(usize::from(j) + 1) {
+                    *c += 1;
                 }
             }
+            if increasing && last < limit.min(1 << 16) as i32 {
+                // The common row: every entry kept, its columns distinct.
+                m.entry
+                    .extend(r.iter().map(|&(j, v)| u32::from(j) | u32::from(v) << 16));
+                m.distinct.push(1);
+            } else {
+                any_unsorted |= push_row(&mut m.entry, &mut m.distinct, r, limit);
+            }
             m.row_ptr.push(m.entry.len() as u32);
-            let distinct = increasing || {
-                let mut cols: Vec<u32> = m.entry[start..].iter().map(|&e| col_of(e)).collect();
-                cols.sort_unstable();
-                cols.windows(2).all(|w| w[0] != w[1])
-            };
-            m.distinct.push(u32::from(distinct));
         }
-        // Column lists by a stable counting sort (row order, then storage order).
+        // Column lists by a stable counting sort (row order, then storage order): `col_ptr[j]`
+        // walks column j's slots, ending at column j + 1's start, and is then shifted back.
         for j in 0..n {
             m.col_ptr[j + 1] += m.col_ptr[j];
         }
         m.col_idx.resize(m.col_ptr[n] as usize, 0);
-        let mut next = m.col_ptr.clone();
+        let (next, col_idx) = (&mut m.col_ptr[..n], &mut m.col_idx[..]);
         for (k, &e) in m.entry.iter().enumerate() {
-            let j = col_of(e) as usize;
-            if j < n {
-                m.col_idx[next[j] as usize] = k as u32;
-                next[j] += 1;
+            if let Some(at) = next.get_mut(col_of(e) as usize) {
+                col_idx[*at as usize] = k as u32;
+                *at += 1;
             }
         }
+        m.col_ptr.copy_within(0..n, 1);
+        m.col_ptr[0] = 0;
         if sorted {
             m.sorted.extend(0..m.entry.len() as u32);
             if any_unsorted {
@@ -123,6 +117,28 @@ impl Csr {
     pub fn col(&self, k: usize) -> u16 {
         col_of(self.entry[k]) as u16
     }
+}
+
+/// Appends row `r`'s entries with a column below `limit` to `entry` and marks in `distinct`
+/// whether the row's columns are distinct; returns whether some column is followed by a smaller
+/// one.
+fn push_row(entry: &mut Vec<u32>, distinct: &mut Vec<u32>, r: &SparseRowU16, limit: usize) -> bool {
+    let start = entry.len();
+    entry.extend(
+        r.iter()
+            .filter(|&&(j, _)| usize::from(j) < limit)
+            .map(|&(j, v)| u32::from(j) | u32::from(v) << 16),
+    );
+    let row = &entry[start..];
+    let increasing = row.windows(2).all(|w| col_of(w[0]) < col_of(w[1]));
+    let unsorted = row.windows(2).any(|w| col_of(w[1]) < col_of(w[0]));
+    let is_distinct = increasing || {
+        let mut cols: Vec<u32> = row.iter().map(|&e| col_of(e)).collect();
+        cols.sort_unstable();
+        cols.windows(2).all(|w| w[0] != w[1])
+    };
+    distinct.push(u32::from(is_distinct));
+    unsorted
 }
 
 /// Everything the kernels read about one mechanism's structure.

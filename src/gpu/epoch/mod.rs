@@ -567,7 +567,7 @@ fn compute_pass<'e>(enc: &'e mut wgpu::CommandEncoder, label: &str) -> wgpu::Com
 /// offsets; `packed` = each final bond's column | u16 << 16, then its raw bits).
 fn build_output(s: &Snapshot, parts: &[&[u8]], packed: &[&[u8]]) -> EpochOutput {
     let n = s.len();
-    let i64s = |k: usize| u8s_to::<i64>(parts[k]);
+    let i64s = |k: usize| typed::<i64>(parts[k]).into_owned();
     let u32s = |k: usize| typed::<u32>(parts[k]);
     let rao = typed::<u64>(parts[10]);
     let terms = u32s(11);
@@ -602,7 +602,7 @@ fn build_output(s: &Snapshot, parts: &[&[u8]], packed: &[&[u8]]) -> EpochOutput 
         n: s.n,
         active: u32s(9).iter().map(|&x| x == 0).collect(),
         stake: to_u16(&u32s(7)),
-        stake_weight: u8s_to(parts[6]),
+        stake_weight: typed(parts[6]).into_owned(),
         new_validator_permit: new_permit,
         consensus: to_u16(&terms[..n]),
         validator_trust: to_u16(&terms[n..2 * n]),
