@@ -2,7 +2,7 @@
 //! the uid, and both values.
 
 use crate::json::Compact;
-use crate::output::{EpochOutput, EpochResult, Terms};
+use crate::output::{EpochOutput, EpochResult, Rows, Terms};
 
 /// One differing value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +49,21 @@ struct Collector {
 
 impl Collector {
     fn vec<T: Compact + PartialEq>(&mut self, field: &str, expected: &[T], got: &[T]) {
+        self.each(field, expected.iter(), got.iter());
+    }
+
+    /// Row by row, the uid being the row.
+    fn rows<T: Compact + PartialEq>(&mut self, field: &str, expected: &Rows<T>, got: &Rows<T>) {
+        self.each(field, expected.iter(), got.iter());
+    }
+
+    /// Item by item, the uid being the position.
+    fn each<'a, T: Compact + PartialEq + ?Sized + 'a>(
+        &mut self,
+        field: &str,
+        expected: impl ExactSizeIterator<Item = &'a T>,
+        got: impl ExactSizeIterator<Item = &'a T>,
+    ) {
         if expected.len() != got.len() {
             self.out.push(Mismatch {
                 stage: stage_of(field),
@@ -59,7 +74,7 @@ impl Collector {
             });
             return;
         }
-        for (uid, (e, g)) in expected.iter().zip(got).enumerate() {
+        for (uid, (e, g)) in expected.zip(got).enumerate() {
             if e != g {
                 self.out.push(Mismatch {
                     stage: stage_of(field),
@@ -113,7 +128,7 @@ impl Collector {
     fn epoch(&mut self, p: &str, e: &EpochOutput, g: &EpochOutput) {
         self.terms(p, Terms::from(e), Terms::from(g));
         let f = |name: &str| format!("{p}{name}");
-        self.vec(&f("bonds"), &e.bonds, &g.bonds);
+        self.rows(&f("bonds"), &e.bonds, &g.bonds);
         self.vec(&f("raw.stake"), &e.raw.stake, &g.raw.stake);
         self.vec(
             &f("raw.active_stake"),
@@ -128,7 +143,7 @@ impl Collector {
         );
         self.vec(&f("raw.incentive"), &e.raw.incentive, &g.raw.incentive);
         self.vec(&f("raw.dividends"), &e.raw.dividends, &g.raw.dividends);
-        self.vec(&f("raw.ema_bonds"), &e.raw.ema_bonds, &g.raw.ema_bonds);
+        self.rows(&f("raw.ema_bonds"), &e.raw.ema_bonds, &g.raw.ema_bonds);
     }
 }
 

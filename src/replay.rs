@@ -59,7 +59,7 @@ pub fn carry_into(snapshot: &mut Snapshot, previous: &EpochResult) -> Result<(),
         )));
     }
     for (mechanism, output) in snapshot.mechanisms.iter_mut().zip(outputs) {
-        mechanism.bonds.clone_from(&output.bonds);
+        mechanism.bonds = output.bonds.to_vecs();
     }
     snapshot.validator_permit = previous.new_validator_permit().to_vec();
     snapshot.last_mechanism_step_block = result_block(previous);

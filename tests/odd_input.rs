@@ -58,7 +58,7 @@ fn check_shape(e: &EpochOutput, n: usize, what: &str) {
         lens.iter().all(|&l| l == n),
         "{what}: output lengths {lens:?}, n = {n}"
     );
-    for row in &e.bonds {
+    for row in e.bonds.iter() {
         assert!(
             row.iter().all(|&(j, _)| usize::from(j) < n),
             "{what}: stored bond uid ≥ n"
@@ -303,7 +303,7 @@ fn max_allowed_validators_zero_clears_every_permit() {
         "k = 0 keeps no permit"
     );
     assert!(
-        got.bonds.iter().all(Vec::is_empty),
+        got.bonds.iter().all(<[_]>::is_empty),
         "no permit, no stored bonds"
     );
 }

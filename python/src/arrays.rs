@@ -3,6 +3,7 @@
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
+use yuma::output::Rows;
 
 use crate::errors::snapshot_error;
 
@@ -161,19 +162,16 @@ pub fn csr_rows(obj: &Bound<'_, PyAny>, field: &str, n: usize) -> PyResult<Vec<V
 /// Rows of `(target, value)` as a CSR tuple `(indptr int64, indices uint16, data T)`.
 pub fn rows_to_csr<'py, T: numpy::Element + Copy>(
     py: Python<'py>,
-    rows: &[Vec<(u16, T)>],
+    rows: &Rows<T>,
 ) -> PyResult<Bound<'py, PyTuple>> {
     let mut indptr: Vec<i64> = Vec::with_capacity(rows.len() + 1);
-    let total: usize = rows.iter().map(Vec::len).sum();
-    let (mut indices, mut data) = (Vec::with_capacity(total), Vec::with_capacity(total));
     indptr.push(0);
-    for row in rows {
-        for &(j, v) in row {
-            indices.push(j);
-            data.push(v);
-        }
-        indptr.push(indices.len() as i64);
-    }
+    indptr.extend(rows.iter().scan(0i64, |end, row| {
+        *end += row.len() as i64;
+        Some(*end)
+    }));
+    let indices: Vec<u16> = rows.entries().iter().map(|&(j, _)| j).collect();
+    let data: Vec<T> = rows.entries().iter().map(|&(_, v)| v).collect();
     PyTuple::new(
         py,
         [

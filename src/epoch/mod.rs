@@ -12,7 +12,7 @@ pub mod stake;
 pub mod trace;
 pub mod weights;
 
-use crate::fixed::{bits, proportion_to_u16, sparse_bits, Sparse, I32F32};
+use crate::fixed::{bits, proportion_to_u16, Sparse, I32F32};
 use crate::output::{EpochOutput, EpochResult, RawOutput};
 use crate::snapshot::{MechanismInput, Snapshot};
 use bonds::liquid_alpha::LiquidAlphaParams;
@@ -188,7 +188,10 @@ pub fn epoch_mechanism(
             validator_trust: bits(&trust),
             incentive: bits(&incentive_v),
             dividends: bits(&dividends),
-            ema_bonds: sparse_bits(&ema),
+            ema_bonds: ema
+                .iter()
+                .map(|row| row.iter().map(|&(j, v)| (j, v.to_bits())))
+                .collect(),
         },
     }
 }

@@ -12,8 +12,7 @@ fn top_indent(pretty: bool) -> Option<usize> {
 
 /// Generous byte count of one mechanism's object (to reserve once, not to be exact).
 fn size_hint(e: &EpochOutput) -> usize {
-    let entries: usize = e.bonds.iter().map(Vec::len).sum::<usize>()
-        + e.raw.ema_bonds.iter().map(Vec::len).sum::<usize>();
+    let entries = e.bonds.entries().len() + e.raw.ema_bonds.entries().len();
     1024 + e.active.len() * 200 + entries * 32
 }
 

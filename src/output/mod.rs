@@ -4,11 +4,13 @@
 mod csv;
 mod json;
 mod read;
+mod rows;
 mod terms;
 
 pub use self::csv::{write_csv, CSV_HEADER};
 pub use self::json::{epoch_json, mechanism_object_json, result_json};
 pub use self::read::{parse_epoch, read_epoch};
+pub use self::rows::Rows;
 pub use self::terms::Terms;
 
 /// I32F32 raw bits of the vectors and the final bonds matrix.
@@ -21,7 +23,7 @@ pub struct RawOutput {
     pub incentive: Vec<i64>,
     pub dividends: Vec<i64>,
     /// Final bonds before u16 conversion, every row.
-    pub ema_bonds: Vec<Vec<(u16, i64)>>,
+    pub ema_bonds: Rows<i64>,
 }
 
 /// The per-uid terms the chain stores, plus bonds and raw bits: one mechanism's epoch.
@@ -44,7 +46,7 @@ pub struct EpochOutput {
     pub validator_emission: Vec<u64>,
     pub emission: Vec<u64>,
     /// Bonds as stored after the epoch (empty rows for uids without a new permit).
-    pub bonds: Vec<Vec<(u16, u16)>>,
+    pub bonds: Rows<u16>,
     pub raw: RawOutput,
 }
 

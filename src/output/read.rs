@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::{EpochOutput, EpochResult, MultiOutput, RawOutput};
+use super::{EpochOutput, EpochResult, MultiOutput, RawOutput, Rows};
 use crate::snapshot::tree::{parse_tree, read_text};
 use crate::snapshot::InputError;
 
@@ -54,11 +54,8 @@ impl<'a> Fields<'a> {
             .ok_or_else(|| self.err(key, None, "not an integer of the expected type"))
     }
 
-    fn rows<T: TryFrom<u64> + TryFrom<i64>>(
-        &self,
-        key: &str,
-    ) -> Result<Vec<Vec<(u16, T)>>, InputError> {
-        self.list(key, |row| {
+    fn rows<T: TryFrom<u64> + TryFrom<i64>>(&self, key: &str) -> Result<Rows<T>, InputError> {
+        let rows: Vec<Vec<(u16, T)>> = self.list(key, |row| {
             row.as_array()?
                 .iter()
                 .map(|e| match e.as_array()?.as_slice() {
@@ -66,7 +63,8 @@ impl<'a> Fields<'a> {
                     _ => None,
                 })
                 .collect()
-        })
+        })?;
+        Ok(Rows::from(rows))
     }
 
     fn sub(&self, key: &str) -> Result<Fields<'a>, InputError> {

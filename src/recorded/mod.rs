@@ -105,7 +105,7 @@ impl Recorded {
 fn mechanism_cut(e: &EpochOutput) -> RecordedMechanism {
     RecordedMechanism {
         incentive: Some(e.incentive.clone()),
-        bonds: Some(e.bonds.clone()),
+        bonds: Some(e.bonds.to_vecs()),
         server_emission: Some(e.server_emission.clone()),
     }
 }

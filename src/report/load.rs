@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::ReportError;
-use crate::output::{parse_epoch, EpochOutput, EpochResult};
+use crate::output::{parse_epoch, EpochOutput, EpochResult, Rows};
 use crate::replay::natural_cmp;
 
 /// The per-uid terms of one epoch (the aggregated terms of a multi-mechanism epoch).
@@ -41,7 +41,7 @@ pub struct Series {
     pub netuid: u16,
     pub epochs: Vec<EpochTerms>,
     /// Stored bonds of the last epoch (mechanism 0's for a multi-mechanism epoch).
-    pub last_bonds: Vec<Vec<(u16, u16)>>,
+    pub last_bonds: Rows<u16>,
     /// How many mechanisms the last epoch had.
     pub mechanisms: usize,
     /// What `summary.json` beside the epochs says, for a scenario run.

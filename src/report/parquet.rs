@@ -35,7 +35,7 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
 use super::ReportError;
-use crate::output::{EpochOutput, EpochResult, MultiOutput};
+use crate::output::{EpochOutput, EpochResult, MultiOutput, Rows};
 
 /// Rows per row group (and the most rows a table holds in memory).
 pub const ROW_GROUP_ROWS: usize = 1 << 17;
@@ -293,7 +293,7 @@ impl BondRows {
     fn push<T: Copy>(
         &mut self,
         (source, netuid, block, mechanism): (&str, u16, u64, u16),
-        rows: &[Vec<(u16, T)>],
+        rows: &Rows<T>,
         mut value: impl FnMut(&mut Self, T),
     ) {
         for (uid, row) in rows.iter().enumerate() {

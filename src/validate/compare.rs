@@ -1,7 +1,7 @@
 //! The comparison itself: recorded fields against the computed epoch.
 
 use super::{FieldSummary, Mismatch, Report, ValidateError, Value};
-use crate::output::EpochResult;
+use crate::output::{EpochResult, Rows};
 use crate::recorded::{EmissionSource, Recorded};
 
 impl From<bool> for Value {
@@ -79,16 +79,11 @@ impl Comparer {
     }
 
     /// Bonds rows: ordered `[uid, value]` lists with the skipped columns left out.
-    fn bonds(
-        &mut self,
-        mechanism: usize,
-        chain: Option<&[Vec<(u16, u16)>]>,
-        yuma: &[Vec<(u16, u16)>],
-    ) {
+    fn bonds(&mut self, mechanism: usize, chain: Option<&[Vec<(u16, u16)>]>, yuma: &Rows<u16>) {
         let mut s = self.summary("bonds", Some(mechanism));
         if let Some(chain) = chain {
             s.recorded = true;
-            for (uid, (c, y)) in chain.iter().zip(yuma).enumerate() {
+            for (uid, (c, y)) in chain.iter().zip(yuma.iter()).enumerate() {
                 if self.skipped[uid] {
                     s.skipped += 1;
                     continue;

@@ -7,6 +7,7 @@ pub mod yuma3;
 use rayon::prelude::*;
 
 use crate::fixed::{Sparse, SparseRow, I32F32, I64F64, ONE, ZERO};
+use crate::output::Rows;
 
 /// Fewest rows one parallel task takes: a small subnet's rows stay on one thread (splitting
 /// them costs more than it saves, and batches already run subnets in parallel).
@@ -146,17 +147,13 @@ pub fn ema_fixed_alpha(new: &[SparseRow], old: &[SparseRow], alpha: I32F32) -> S
 
 /// Bonds as stored after the epoch: `u16(ema · 65535)` for uids with the new permit, every
 /// entry kept; an empty row for everyone else.
-pub fn stored_bonds(ema: &[SparseRow], new_permits: &[bool]) -> Vec<Vec<(u16, u16)>> {
+pub fn stored_bonds(ema: &[SparseRow], new_permits: &[bool]) -> Rows<u16> {
     ema.iter()
         .zip(new_permits)
         .map(|(row, &permit)| {
-            if permit {
-                row.iter()
-                    .map(|&(j, v)| (j, crate::fixed::proportion_to_u16(v)))
-                    .collect()
-            } else {
-                Vec::new()
-            }
+            let kept = if permit { row.as_slice() } else { &[] };
+            kept.iter()
+                .map(|&(j, v)| (j, crate::fixed::proportion_to_u16(v)))
         })
         .collect()
 }

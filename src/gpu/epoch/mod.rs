@@ -34,7 +34,7 @@ use super::params::{EpochParams, MatView, NONE};
 use super::{GpuContext, GpuError};
 use crate::epoch::permits::old_permits;
 use crate::epoch::trace::Trace;
-use crate::output::{EpochOutput, RawOutput};
+use crate::output::{EpochOutput, RawOutput, Rows};
 use crate::snapshot::{MechanismInput, Snapshot};
 
 /// Which buffers hold a matrix, and in which form.
@@ -574,26 +574,19 @@ fn build_output(s: &Snapshot, parts: &[&[u8]], packed: &[&[u8]]) -> EpochOutput 
     let offsets = u32s(12);
     let (entries, vals) = (typed::<u32>(packed[0]), typed::<i64>(packed[1]));
     let new_permit: Vec<bool> = u32s(8).iter().map(|&x| x != 0).collect();
-    let mut ema_bonds = Vec::with_capacity(n);
-    let mut bonds = Vec::with_capacity(n);
+    let mut ema_bonds = Rows::with_capacity(n, entries.len());
+    let mut bonds = Rows::with_capacity(n, entries.len());
     for (ends, &permit) in offsets.windows(2).zip(&new_permit) {
         let range = ends[0] as usize..ends[1] as usize;
         let entries = &entries[range.clone()];
-        ema_bonds.push(
+        ema_bonds.push_row(
             entries
                 .iter()
                 .zip(&vals[range])
-                .map(|(&e, &v)| (e as u16, v))
-                .collect::<Vec<_>>(),
+                .map(|(&e, &v)| (e as u16, v)),
         );
-        bonds.push(if permit {
-            entries
-                .iter()
-                .map(|&e| (e as u16, (e >> 16) as u16))
-                .collect()
-        } else {
-            Vec::new()
-        });
+        let kept = if permit { entries } else { &[] };
+        bonds.push_row(kept.iter().map(|&e| (e as u16, (e >> 16) as u16)));
     }
     let to_u16 = |v: &[u32]| v.iter().map(|&x| x as u16).collect::<Vec<u16>>();
     EpochOutput {
