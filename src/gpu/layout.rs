@@ -141,6 +141,39 @@ fn push_row(entry: &mut Vec<u32>, distinct: &mut Vec<u32>, r: &SparseRowU16, lim
     unsorted
 }
 
+/// The sizes packing gives a mechanism, found without packing it (so that a batch's offsets are
+/// known before its epochs are packed): entries kept in each matrix, slot rows, and the longest
+/// kept row of either matrix.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shape {
+    pub nnz_w: usize,
+    pub nnz_b: usize,
+    pub slots: usize,
+    pub longest_row: usize,
+}
+
+impl Shape {
+    /// The shape `EpochLayout::repack(weights, bonds, n, _)` gives: weights keep columns below n,
+    /// bonds every entry; a slot is a row below n holding either.
+    pub fn of(weights: &[SparseRowU16], bonds: &[SparseRowU16], n: usize) -> Shape {
+        let mut shape = Shape::default();
+        let kept = |r: &SparseRowU16| r.iter().filter(|&&(j, _)| usize::from(j) < n).count();
+        for (i, r) in weights.iter().enumerate() {
+            let w = kept(r);
+            let b = bonds.get(i).map_or(0, Vec::len);
+            shape.nnz_w += w;
+            shape.longest_row = shape.longest_row.max(w).max(b);
+            shape.slots += usize::from(i < n && (w > 0 || b > 0));
+        }
+        for (i, r) in bonds.iter().enumerate().skip(weights.len()) {
+            shape.longest_row = shape.longest_row.max(r.len());
+            shape.slots += usize::from(i < n && !r.is_empty());
+        }
+        shape.nnz_b = bonds.iter().map(Vec::len).sum();
+        shape
+    }
+}
+
 /// Everything the kernels read about one mechanism's structure.
 #[derive(Clone, Debug, Default)]
 pub struct EpochLayout {
@@ -226,5 +259,25 @@ mod tests {
         assert_eq!(weights.nnz(), 5);
         // Row 2 by (column, position): (0, 2) at 3, (0, 4) at 4, (2, 1) at 2.
         assert_eq!(weights.sorted, [0, 1, 3, 4, 2]);
+    }
+
+    #[test]
+    fn shape_is_what_packing_gives() {
+        // n = 3: a weight row whose only entry is past n (no slot from it), a bond-only row, and
+        // bond rows past n (counted as entries, never as slots).
+        let weights: Vec<SparseRowU16> = vec![vec![(4, 1)], vec![], vec![(2, 1), (0, 2), (5, 3)]];
+        let bonds: Vec<SparseRowU16> = vec![vec![], vec![(1, 9)], vec![], vec![(0, 1), (1, 1)]];
+        let lay = EpochLayout::new(&weights, &bonds, 3, false);
+        let shape = Shape::of(&weights, &bonds, 3);
+        assert_eq!(
+            shape,
+            Shape {
+                nnz_w: lay.weights.nnz(),
+                nnz_b: lay.bonds.nnz(),
+                slots: lay.slot_rows.len(),
+                longest_row: 2,
+            }
+        );
+        assert_eq!((shape.nnz_w, shape.nnz_b, shape.slots), (2, 3, 2));
     }
 }
