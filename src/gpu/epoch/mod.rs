@@ -458,6 +458,8 @@ impl GpuEpoch {
             .map(|(name, bytes)| (self.pool.buf(name), bytes))
             .collect();
         record_readback(&self.ctx, &mut self.staging, &results, &mut enc)?;
+        let bonds = bond_parts(bonds_expected(jobs)).map(|(name, b)| (self.pool.buf(name), b));
+        record_readback(&self.ctx, &mut self.staging_bonds, &bonds, &mut enc)?;
         self.ctx.queue.submit([enc.finish()]);
         stats.encode = start.elapsed();
         let start = Instant::now();
@@ -489,7 +491,8 @@ impl GpuEpoch {
     }
 
     /// Reads the batch's results back (two maps: the per-uid results with the row offsets and
-    /// each epoch's start in the packed bonds, which `execute` copied, then the packed bonds)
+    /// each epoch's start in the packed bonds, then the packed bonds; `execute` copied both, the
+    /// bonds as far as `bonds_expected`, and only when they run past it are they copied again)
     /// and builds each epoch's output (in parallel) from the mapped bytes.
     fn collect(
         &mut self,
@@ -502,11 +505,7 @@ impl GpuEpoch {
         map_readback(ctx, staging, &lengths, |read| {
             let bond_base: Vec<u32> = u8s_to(read[RESULTS.len() + 1]);
             let total = u64::from(bond_base[jobs.len()]);
-            let bonds = [
-                (pool.buf("out_entry"), 4 * total),
-                (pool.buf("out_val"), 8 * total),
-            ];
-            read_buffers_with(ctx, staging_bonds, &bonds, |packed| {
+            let build = |packed: &[&[u8]]| {
                 jobs.par_iter()
                     .zip(specs.par_iter())
                     .enumerate()
@@ -528,7 +527,19 @@ impl GpuEpoch {
                         Ok(build_output(s, &mine, &bonds))
                     })
                     .collect()
-            })
+            };
+            let expected = bonds_expected(jobs);
+            if total <= expected {
+                map_readback(
+                    ctx,
+                    staging_bonds,
+                    &bond_parts(expected).map(|(_, b)| b),
+                    build,
+                )
+            } else {
+                let bonds = bond_parts(total).map(|(name, b)| (pool.buf(name), b));
+                read_buffers_with(ctx, staging_bonds, &bonds, build)
+            }
         })?
     }
 }
@@ -546,6 +557,20 @@ fn result_parts(jobs: &[&Job]) -> Vec<(&'static str, u64)> {
     parts.push(("row_offset", 4 * (uids + epochs)));
     parts.push(("bond_base", 4 * (epochs + 1)));
     parts
+}
+
+/// The final bonds entries `execute` copies back with the results, so that usually no second
+/// copy is needed: each epoch's larger matrix (weights or bonds) — about what it keeps, since
+/// its new bonds are its old ones and its weights', EMA'd. More are read in a second copy.
+fn bonds_expected(jobs: &[&Job]) -> u64 {
+    jobs.iter()
+        .map(|j| u64::from(j.params.nnz_w.max(j.params.nnz_b)))
+        .sum()
+}
+
+/// The packed final bonds' buffers and bytes for `entries` entries: `(column | u16 << 16, raw)`.
+fn bond_parts(entries: u64) -> [(&'static str, u64); 2] {
+    [("out_entry", 4 * entries), ("out_val", 8 * entries)]
 }
 
 /// A compute pass without timestamps.
