@@ -5,6 +5,7 @@
 
 use super::batch::{Class, Sizes, CLASSES};
 use super::{Signature, WbKind, RESULTS};
+use crate::gpu::layout::Shape;
 use crate::gpu::params::EpochParams;
 use crate::snapshot::Snapshot;
 
@@ -170,19 +171,14 @@ impl Footprint {
             ..Footprint::default()
         };
         for m in &s.mechanisms {
-            let nnz_w: u64 = m
-                .weights
-                .iter()
-                .map(|r| r.iter().filter(|&&(j, _)| u64::from(j) < n).count() as u64)
-                .sum();
-            let nnz_b: u64 = m.bonds.iter().map(|r| r.len() as u64).sum();
-            let slots = m
-                .weights
-                .iter()
-                .zip(&m.bonds)
-                .filter(|(w, b)| !w.is_empty() || !b.is_empty())
-                .count() as u64;
-            f.cells.add(&Sizes::new(n, nnz_w, nnz_b, slots));
+            let shape = Shape::of(&m.weights, &m.bonds, s.len());
+            let count = |c: usize| c as u64;
+            f.cells.add(&Sizes::new(
+                n,
+                count(shape.nnz_w),
+                count(shape.nnz_b),
+                count(shape.slots),
+            ));
         }
         f
     }

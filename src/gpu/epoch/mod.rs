@@ -14,7 +14,7 @@ mod footprint;
 mod stats;
 mod upload;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -73,9 +73,8 @@ pub struct GpuEpoch {
     pub ctx: Arc<GpuContext>,
     kernels: Kernels,
     pool: BufferPool,
-    /// One packing layout per worker thread, reused from epoch to epoch (its data is copied
-    /// into the mapped upload while still in cache).
-    scratch: Vec<Mutex<EpochLayout>>,
+    /// Host layouts of the last batch, kept for their allocations.
+    layouts: Vec<EpochLayout>,
     staging: Option<wgpu::Buffer>,
     /// A second readback buffer, mapped while `staging` still is (the packed bonds).
     staging_bonds: Option<wgpu::Buffer>,
@@ -102,8 +101,9 @@ const TIMESTAMPS: u32 = 2;
 /// (`SHARED_VALIDATORS` in shaders/consensus.wgsl).
 const SHARED_VALIDATORS: usize = 1024;
 
-/// One mechanism's epoch in flight (its structure is packed while its inputs are written).
+/// One mechanism's epoch in flight.
 struct Job {
+    lay: EpochLayout,
     params: EpochParams,
     sig: Signature,
     /// More validators than the consensus kernel's workgroup memory holds may be found (else
@@ -246,7 +246,7 @@ impl GpuEpoch {
             ctx,
             kernels,
             pool: BufferPool::default(),
-            scratch: Vec::new(),
+            layouts: Vec::new(),
             staging: None,
             staging_bonds: None,
             uploader: Uploader::default(),
@@ -339,10 +339,14 @@ impl GpuEpoch {
         };
         let start = Instant::now();
         let ctx = Arc::clone(&self.ctx);
-        // Sizing in parallel; an epoch that cannot run here fails alone.
+        let mut spare = std::mem::take(&mut self.layouts);
+        spare.truncate(specs.len());
+        spare.resize_with(specs.len(), EpochLayout::default);
+        // Packing in parallel; an epoch that cannot run here fails alone.
         let mut jobs: Vec<Result<Job, GpuError>> = specs
             .par_iter()
-            .map(|&spec| Self::size(&ctx, spec))
+            .zip(spare.into_par_iter())
+            .map(|(&spec, lay)| Self::pack(&ctx, lay, spec))
             .collect();
         let ran = self.run_packed(specs, &mut jobs, &mut stats, start);
         let mut outputs: Vec<Result<EpochOutput, GpuError>> = match ran {
@@ -363,12 +367,15 @@ impl GpuEpoch {
         (stats.dispatches, stats.bind_groups_made) = self.counters.take();
         stats.kernel = self.last_kernel_time;
         self.last_stats = stats;
-        if let (Some(t), [Ok(job)], [(s, m, _)]) = (capture, jobs.as_slice(), specs) {
-            let lay = EpochLayout::new(&m.weights, &m.bonds, s.len(), job.sig.liquid);
-            if let Err(e) = self.capture(t, job, &lay) {
+        if let (Some(t), [Ok(job)]) = (capture, jobs.as_slice()) {
+            if let Err(e) = self.capture(t, job) {
                 outputs[0] = Err(e);
             }
         }
+        self.layouts = jobs
+            .into_iter()
+            .filter_map(|j| j.ok().map(|j| j.lay))
+            .collect();
         outputs
     }
 
