@@ -141,15 +141,13 @@ fn push_row(entry: &mut Vec<u32>, distinct: &mut Vec<u32>, r: &SparseRowU16, lim
     unsorted
 }
 
-/// The sizes packing gives a mechanism, found without packing it (so that a batch's offsets are
-/// known before its epochs are packed): entries kept in each matrix, slot rows, and the longest
-/// kept row of either matrix.
+/// The sizes packing gives a mechanism, found without packing it (a batch is sized by them
+/// before it is cut into submissions): entries kept in each matrix, and slot rows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Shape {
     pub nnz_w: usize,
     pub nnz_b: usize,
     pub slots: usize,
-    pub longest_row: usize,
 }
 
 impl Shape {
@@ -162,11 +160,9 @@ impl Shape {
             let w = kept(r);
             let b = bonds.get(i).map_or(0, Vec::len);
             shape.nnz_w += w;
-            shape.longest_row = shape.longest_row.max(w).max(b);
             shape.slots += usize::from(i < n && (w > 0 || b > 0));
         }
         for (i, r) in bonds.iter().enumerate().skip(weights.len()) {
-            shape.longest_row = shape.longest_row.max(r.len());
             shape.slots += usize::from(i < n && !r.is_empty());
         }
         shape.nnz_b = bonds.iter().map(Vec::len).sum();
@@ -275,7 +271,6 @@ mod tests {
                 nnz_w: lay.weights.nnz(),
                 nnz_b: lay.bonds.nnz(),
                 slots: lay.slot_rows.len(),
-                longest_row: 2,
             }
         );
         assert_eq!((shape.nnz_w, shape.nnz_b, shape.slots), (2, 3, 2));
