@@ -566,9 +566,10 @@ fn result_parts(jobs: &[&Job]) -> Vec<(&'static str, u64)> {
     parts
 }
 
-/// The final bonds entries `execute` copies back with the results, so that usually no second
-/// copy is needed: each epoch's larger matrix (weights or bonds) — about what it keeps, since
-/// its new bonds are its old ones and its weights', EMA'd. More are read in a second copy.
+/// The final bonds entries `execute` copies back with the results: per epoch, the entries of
+/// its larger matrix (weights or bonds). The final bonds lie on the old bonds' and the weights'
+/// entries and usually number about as many as the larger of the two; when they are more,
+/// `collect` copies them again in full.
 fn bonds_expected(jobs: &[&Job]) -> u64 {
     jobs.iter()
         .map(|j| u64::from(j.params.nnz_w.max(j.params.nnz_b)))
