@@ -32,8 +32,8 @@ fn col_of(entry: u32) -> u32 {
 }
 
 impl Csr {
-    /// Packs `rows`, keeping entries whose column is below `limit`; `sorted` also fills
-    /// `sorted`.
+    /// Packs `rows`, keeping entries whose column is below `limit` (at least n: the column
+    /// lists count every column below n); `sorted` also fills `sorted`.
     pub fn pack(rows: &[SparseRowU16], n: usize, limit: usize, sorted: bool) -> Csr {
         let mut m = Csr::default();
         m.repack(rows, n, limit, sorted);
@@ -42,6 +42,7 @@ impl Csr {
 
     /// `pack` into this matrix's existing allocations (no page faults when epochs repeat).
     pub fn repack(&mut self, rows: &[SparseRowU16], n: usize, limit: usize, sorted: bool) {
+        debug_assert!(limit >= n, "packing keeps every column below n");
         let m = self;
         for v in [
             &mut m.row_ptr,

@@ -220,7 +220,8 @@ impl Footprint {
             .unwrap_or(0)
     }
 
-    /// The larger of the two readbacks (`GpuEpoch::collect`): the per-uid results with the row
+    /// The larger of the two readbacks (recorded by `GpuEpoch::execute`, or by `collect` when the
+    /// packed bonds run past what `execute` copied): the per-uid results with the row
     /// offsets and the epochs' starts in the packed bonds, or the packed bonds (at most one live
     /// entry per matrix cell); each piece rounded up to 8 bytes.
     pub fn largest_readback(&self) -> u64 {

@@ -320,9 +320,10 @@ impl GpuEpoch {
         self.run_batch_captured(&[(s, m, rao)], capture).remove(0)
     }
 
-    /// Runs several mechanisms' epochs (of one or many subnets) together: one upload, one
-    /// command submission with a fixed number of launches, and two readbacks (the results, then
-    /// the packed bonds whose size the first gives) for all of them.
+    /// Runs several mechanisms' epochs (of one or many subnets) together: one upload and one
+    /// command submission with a fixed number of launches that also copies the results (and the
+    /// packed bonds, as far as `bonds_expected`) for reading; a second copy only when the bonds
+    /// run past that.
     pub fn run_batch(&mut self, jobs: &[MechanismJob<'_>]) -> Vec<Result<EpochOutput, GpuError>> {
         self.run_batch_captured(jobs, None)
     }
@@ -410,8 +411,9 @@ impl GpuEpoch {
 
     /// Encodes and submits the batch as one command buffer: the inputs' copies from the upload
     /// buffer, one compute pass with every kernel up to the bonds EMA (the front for the whole
-    /// batch, the bond side per signature), the Yuma 3 copy, one pass with the rest, and the
-    /// per-uid results' copies into the readback buffer; then waits for the GPU.
+    /// batch, the bond side per signature), the Yuma 3 copy, one pass with the rest, then the
+    /// copies into the readback buffers: the timestamps (when timing), the per-uid results, and
+    /// the packed bonds as far as `bonds_expected`; then waits for the GPU.
     fn execute(
         &mut self,
         jobs: &[&Job],
