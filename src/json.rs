@@ -112,16 +112,24 @@ impl<A: Compact, B: Compact> Compact for (A, B) {
     }
 }
 
+/// `[a,b,…]`: the items written compact, comma-separated.
+pub fn write_list<'a, T: Compact + ?Sized + 'a>(
+    out: &mut String,
+    items: impl IntoIterator<Item = &'a T>,
+) {
+    out.push('[');
+    for (i, v) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        v.write_compact(out);
+    }
+    out.push(']');
+}
+
 impl<T: Compact> Compact for [T] {
     fn write_compact(&self, out: &mut String) {
-        out.push('[');
-        for (i, v) in self.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            v.write_compact(out);
-        }
-        out.push(']');
+        write_list(out, self);
     }
 }
 

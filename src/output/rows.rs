@@ -4,7 +4,7 @@
 
 use std::ops::Index;
 
-use crate::json::Compact;
+use crate::json::{write_list, Compact};
 
 /// Row i is `entries[ends[i - 1]..ends[i]]` (row 0 starts at 0).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,14 +108,7 @@ impl<T: PartialEq> PartialEq<Rows<T>> for Vec<Vec<(u16, T)>> {
 /// Written as the nested lists FORMAT.md gives: `[[[j, v], …], …]`.
 impl<T: Compact> Compact for Rows<T> {
     fn write_compact(&self, out: &mut String) {
-        out.push('[');
-        for (i, row) in self.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            row.write_compact(out);
-        }
-        out.push(']');
+        write_list(out, self.iter());
     }
 }
 
