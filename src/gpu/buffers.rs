@@ -126,13 +126,13 @@ pub struct Uploader {
 impl Uploader {
     /// Fills `regions` (`(buffer, bytes)`, each a multiple of 4 bytes) of `pool`: `fill` writes
     /// them back to back into the mapped bytes it is given (every byte a kernel reads; the rest
-    /// may hold an earlier batch's). Each region reaches the start of its buffer by the copies
-    /// `record` adds to a command buffer.
+    /// may hold an earlier batch's), or fails, and then nothing is copied. Each region reaches
+    /// the start of its buffer by the copies `record` adds to a command buffer.
     pub fn upload(
         &mut self,
         ctx: &GpuContext,
         regions: &[(&'static str, u64)],
-        fill: impl FnOnce(wgpu::WriteOnly<'_, [u8]>),
+        fill: impl FnOnce(wgpu::WriteOnly<'_, [u8]>) -> Result<(), GpuError>,
     ) -> Result<(), GpuError> {
         self.pending.clear();
         let total: u64 = regions.iter().map(|&(_, b)| b).sum();
@@ -157,13 +157,14 @@ impl Uploader {
         let buffer = self.buffer.as_ref().expect("made above");
         let slice = buffer.slice(..total);
         map_and_wait(ctx, &slice, wgpu::MapMode::Write, "upload")?;
-        {
+        let filled = {
             let mut view = slice
                 .get_mapped_range_mut()
                 .map_err(|e| GpuError::Device(format!("upload: {e}")))?;
-            fill(view.slice(..));
-        }
+            fill(view.slice(..))
+        };
         buffer.unmap();
+        filled?;
         let mut at = 0;
         for &(name, bytes) in regions {
             if bytes > 0 {

@@ -6,7 +6,7 @@
 //! Reading the weights (dropping entries whose column is ≥ n, keeping order and duplicates) is
 //! done here, while packing; every other rule runs in the kernels.
 
-use crate::snapshot::SparseRowU16;
+use crate::snapshot::{MechanismInput, Snapshot, SparseRowU16};
 
 /// A sparse matrix's structure: CSR rows in storage order and, for columns < n, the entries of
 /// each column in (row, position) order.
@@ -143,12 +143,15 @@ fn push_row(entry: &mut Vec<u32>, distinct: &mut Vec<u32>, r: &SparseRowU16, lim
 }
 
 /// The sizes packing gives a mechanism, found without packing it (a batch is sized by them
-/// before it is cut into submissions): entries kept in each matrix, and slot rows.
+/// before it is cut into submissions, and its epochs get their offsets from them before they are
+/// packed): entries kept in each matrix, slot rows, and the longest row.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Shape {
     pub nnz_w: usize,
     pub nnz_b: usize,
     pub slots: usize,
+    /// The longest row of either matrix, as packed.
+    pub longest_row: usize,
 }
 
 impl Shape {
@@ -161,13 +164,20 @@ impl Shape {
             let w = kept(r);
             let b = bonds.get(i).map_or(0, Vec::len);
             shape.nnz_w += w;
+            shape.longest_row = shape.longest_row.max(w).max(b);
             shape.slots += usize::from(i < n && (w > 0 || b > 0));
         }
         for (i, r) in bonds.iter().enumerate().skip(weights.len()) {
+            shape.longest_row = shape.longest_row.max(r.len());
             shape.slots += usize::from(i < n && !r.is_empty());
         }
         shape.nnz_b = bonds.iter().map(Vec::len).sum();
         shape
+    }
+
+    /// The shape of mechanism `m` of snapshot `s`.
+    pub fn of_mechanism(s: &Snapshot, m: &MechanismInput) -> Shape {
+        Shape::of(&m.weights, &m.bonds, s.len())
     }
 }
 
@@ -272,6 +282,7 @@ mod tests {
                 nnz_w: lay.weights.nnz(),
                 nnz_b: lay.bonds.nnz(),
                 slots: lay.slot_rows.len(),
+                longest_row: 2,
             }
         );
         assert_eq!((shape.nnz_w, shape.nnz_b, shape.slots), (2, 3, 2));

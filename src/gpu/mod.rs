@@ -11,9 +11,12 @@ pub mod params;
 pub use context::{list_adapters, AdapterChoice, AdapterReport, GpuContext};
 pub use epoch::{BatchStats, Footprint, GpuEpoch};
 
+use rayon::prelude::*;
+
 use crate::engine::{Engine, EngineError};
 use crate::output::EpochResult;
 use crate::snapshot::Snapshot;
+use layout::Shape;
 
 /// Why the GPU path could not run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,6 +74,18 @@ impl GpuEngine {
     /// Runs several snapshots as one batch: the emission split of each on the host, every
     /// mechanism's epoch in one GPU submission, then each snapshot's fold on the host.
     pub fn run_snapshots(&mut self, snapshots: &[&Snapshot]) -> Vec<Result<EpochResult, GpuError>> {
+        let start = std::time::Instant::now();
+        let shapes = snapshot_shapes(snapshots);
+        self.stats.pack += start.elapsed();
+        self.run_shaped(snapshots, &shapes)
+    }
+
+    /// `run_snapshots` with each snapshot's mechanisms' shapes (`snapshot_shapes`) already found.
+    fn run_shaped(
+        &mut self,
+        snapshots: &[&Snapshot],
+        shapes: &[Vec<Shape>],
+    ) -> Vec<Result<EpochResult, GpuError>> {
         let mut jobs = Vec::new();
         for s in snapshots {
             let emissions = if s.is_multi() {
@@ -86,7 +101,8 @@ impl GpuEngine {
                 jobs.push((*s, &s.mechanisms[m], e));
             }
         }
-        let mut outputs = self.epoch.run_batch(&jobs).into_iter();
+        let shapes: Vec<Shape> = shapes.iter().flatten().copied().collect();
+        let mut outputs = self.epoch.run_batch_shaped(&jobs, &shapes).into_iter();
         self.stats.add(&self.epoch.last_stats);
         let start = std::time::Instant::now();
         let results = snapshots
@@ -151,7 +167,15 @@ impl Engine for GpuEngine {
         let limits = &self.epoch.ctx.limits;
         let max_buffer = limits.max_buffer_size;
         let largest = limits.max_storage_buffer_binding_size.min(max_buffer);
-        let footprints: Vec<Footprint> = snapshots.iter().map(|s| Footprint::of(s)).collect();
+        // Sizing every epoch (in parallel) is the first host work of the batches.
+        let start = std::time::Instant::now();
+        let shapes = snapshot_shapes(snapshots);
+        let footprints: Vec<Footprint> = snapshots
+            .iter()
+            .zip(&shapes)
+            .map(|(s, shapes)| Footprint::of(s, shapes))
+            .collect();
+        self.stats.pack += start.elapsed();
         let mut out = Vec::with_capacity(snapshots.len());
         let mut start = 0;
         while start < snapshots.len() {
@@ -170,7 +194,7 @@ impl Engine for GpuEngine {
                 group = next;
                 end += 1;
             }
-            out.extend(self.run_halving(&snapshots[start..end]));
+            out.extend(self.run_halving(&snapshots[start..end], &shapes[start..end]));
             start = end;
         }
         out.into_iter()
@@ -180,15 +204,33 @@ impl Engine for GpuEngine {
 }
 
 impl GpuEngine {
-    /// Runs `group` in one submission; if every snapshot fails, runs each half on its own.
-    fn run_halving(&mut self, group: &[&Snapshot]) -> Vec<Result<EpochResult, GpuError>> {
-        let results = self.run_snapshots(group);
+    /// Runs `group` (its mechanisms of `shapes`) in one submission; if every snapshot fails,
+    /// runs each half on its own.
+    fn run_halving(
+        &mut self,
+        group: &[&Snapshot],
+        shapes: &[Vec<Shape>],
+    ) -> Vec<Result<EpochResult, GpuError>> {
+        let results = self.run_shaped(group, shapes);
         if group.len() > 1 && results.iter().all(|r| r.is_err()) {
-            let (a, b) = group.split_at(group.len() / 2);
-            let mut out = self.run_halving(a);
-            out.extend(self.run_halving(b));
+            let half = group.len() / 2;
+            let mut out = self.run_halving(&group[..half], &shapes[..half]);
+            out.extend(self.run_halving(&group[half..], &shapes[half..]));
             return out;
         }
         results
     }
+}
+
+/// Each snapshot's mechanisms' `Shape`s (the sizes packing will give), found in parallel.
+fn snapshot_shapes(snapshots: &[&Snapshot]) -> Vec<Vec<Shape>> {
+    snapshots
+        .par_iter()
+        .map(|s| {
+            s.mechanisms
+                .iter()
+                .map(|m| Shape::of_mechanism(s, m))
+                .collect()
+        })
+        .collect()
 }

@@ -52,7 +52,12 @@ impl GpuEpoch {
     }
 
     /// The intermediate stages of the single job in pool 0, labelled as in the CPU trace.
-    pub(super) fn capture(&mut self, t: &mut Trace, job: &Job) -> Result<(), GpuError> {
+    pub(super) fn capture(
+        &mut self,
+        t: &mut Trace,
+        job: &Job,
+        lay: &EpochLayout,
+    ) -> Result<(), GpuError> {
         let n = u64::from(job.params.n);
         let vec_parts: Vec<(&'static str, u64)> = [
             "stake",
@@ -75,7 +80,7 @@ impl GpuEpoch {
         );
         t.plain("Active Stake", &i64s(1));
         let w = self.read_matrix(
-            &job.lay,
+            lay,
             Matrix {
                 val: "w_val",
                 live: "w_live",
@@ -85,7 +90,7 @@ impl GpuEpoch {
         t.plain("Weights (mask+norm)", &w);
         t.plain("Consensus", &i64s(2));
         let clipped = self.read_matrix(
-            &job.lay,
+            lay,
             Matrix {
                 val: "c_val",
                 live: "c_live",
@@ -95,10 +100,10 @@ impl GpuEpoch {
         t.plain("Clipped Weights", &clipped);
         t.plain("Validator Trust", &i64s(3));
         t.plain("Incentive (=Rank)", &i64s(4));
-        let wb = self.read_matrix(&job.lay, job.sig.wb())?;
+        let wb = self.read_matrix(lay, job.sig.wb())?;
         t.plain("yuma: weights_for_bonds", &wb);
         t.plain("Dividends", &i64s(5));
-        let ema = self.read_matrix(&job.lay, job.sig.ema())?;
+        let ema = self.read_matrix(lay, job.sig.ema())?;
         t.plain("yuma: ema_bonds final", &ema);
         Ok(())
     }

@@ -163,15 +163,15 @@ pub struct Footprint {
 }
 
 impl Footprint {
-    /// A snapshot's epochs (one per mechanism), with the cells `assign_offsets` will give them.
-    pub fn of(s: &Snapshot) -> Footprint {
+    /// A snapshot's epochs (one per mechanism, of the `shapes` `Shape::of` gives them), with the
+    /// cells `assign_offsets` will give them.
+    pub fn of(s: &Snapshot, shapes: &[Shape]) -> Footprint {
         let n = s.len() as u64;
         let mut f = Footprint {
             branches: Branches::of(s),
             ..Footprint::default()
         };
-        for m in &s.mechanisms {
-            let shape = Shape::of(&m.weights, &m.bonds, s.len());
+        for shape in shapes {
             let count = |c: usize| c as u64;
             f.cells.add(&Sizes::new(
                 n,

@@ -14,7 +14,7 @@ mod footprint;
 mod stats;
 mod upload;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -29,7 +29,7 @@ use super::buffers::{
     grid, map_readback, read_buffers_with, record_readback, BufferPool, Uploader,
 };
 use super::kernels::Kernels;
-use super::layout::EpochLayout;
+use super::layout::{EpochLayout, Shape};
 use super::params::{EpochParams, MatView, NONE};
 use super::{GpuContext, GpuError};
 use crate::epoch::permits::old_permits;
@@ -73,8 +73,9 @@ pub struct GpuEpoch {
     pub ctx: Arc<GpuContext>,
     kernels: Kernels,
     pool: BufferPool,
-    /// Host layouts of the last batch, kept for their allocations.
-    layouts: Vec<EpochLayout>,
+    /// One packing layout per worker thread, reused from epoch to epoch (an epoch is packed
+    /// into it and copied into the mapped upload while still in cache).
+    scratch: Vec<Mutex<EpochLayout>>,
     staging: Option<wgpu::Buffer>,
     /// A second readback buffer, mapped while `staging` still is (the packed bonds).
     staging_bonds: Option<wgpu::Buffer>,
@@ -101,9 +102,8 @@ const TIMESTAMPS: u32 = 2;
 /// (`SHARED_VALIDATORS` in shaders/consensus.wgsl).
 const SHARED_VALIDATORS: usize = 1024;
 
-/// One mechanism's epoch in flight.
+/// One mechanism's epoch in flight (sized first; packed while its inputs are written).
 struct Job {
-    lay: EpochLayout,
     params: EpochParams,
     sig: Signature,
     /// More validators than the consensus kernel's workgroup memory holds may be found (else
@@ -246,7 +246,7 @@ impl GpuEpoch {
             ctx,
             kernels,
             pool: BufferPool::default(),
-            layouts: Vec::new(),
+            scratch: Vec::new(),
             staging: None,
             staging_bonds: None,
             uploader: Uploader::default(),
@@ -317,7 +317,9 @@ impl GpuEpoch {
         rao: u64,
         capture: Option<&mut Trace>,
     ) -> Result<EpochOutput, GpuError> {
-        self.run_batch_captured(&[(s, m, rao)], capture).remove(0)
+        let shape = Shape::of_mechanism(s, m);
+        self.run_batch_captured(&[(s, m, rao)], &[shape], capture)
+            .remove(0)
     }
 
     /// Runs several mechanisms' epochs (of one or many subnets) together: one upload and one
@@ -325,14 +327,26 @@ impl GpuEpoch {
     /// packed bonds, as far as `bonds_expected`) for reading; a second copy only when the bonds
     /// run past that.
     pub fn run_batch(&mut self, jobs: &[MechanismJob<'_>]) -> Vec<Result<EpochOutput, GpuError>> {
-        self.run_batch_captured(jobs, None)
+        let shapes = job_shapes(jobs);
+        self.run_batch_shaped(jobs, &shapes)
+    }
+
+    /// `run_batch` with each job's `Shape` (`job_shapes`) already found.
+    pub fn run_batch_shaped(
+        &mut self,
+        jobs: &[MechanismJob<'_>],
+        shapes: &[Shape],
+    ) -> Vec<Result<EpochOutput, GpuError>> {
+        self.run_batch_captured(jobs, shapes, None)
     }
 
     fn run_batch_captured(
         &mut self,
         specs: &[MechanismJob<'_>],
+        shapes: &[Shape],
         capture: Option<&mut Trace>,
     ) -> Vec<Result<EpochOutput, GpuError>> {
+        assert_eq!(specs.len(), shapes.len(), "one shape per job");
         let mut stats = BatchStats {
             batches: 1,
             epochs: specs.len() as u64,
@@ -340,14 +354,11 @@ impl GpuEpoch {
         };
         let start = Instant::now();
         let ctx = Arc::clone(&self.ctx);
-        let mut spare = std::mem::take(&mut self.layouts);
-        spare.truncate(specs.len());
-        spare.resize_with(specs.len(), EpochLayout::default);
-        // Packing in parallel; an epoch that cannot run here fails alone.
+        // Sizing in parallel; an epoch that cannot run here fails alone.
         let mut jobs: Vec<Result<Job, GpuError>> = specs
             .par_iter()
-            .zip(spare.into_par_iter())
-            .map(|(&spec, lay)| Self::pack(&ctx, lay, spec))
+            .zip(shapes)
+            .map(|(&spec, shape)| Self::size(&ctx, spec, shape))
             .collect();
         let ran = self.run_packed(specs, &mut jobs, &mut stats, start);
         let mut outputs: Vec<Result<EpochOutput, GpuError>> = match ran {
@@ -368,15 +379,12 @@ impl GpuEpoch {
         (stats.dispatches, stats.bind_groups_made) = self.counters.take();
         stats.kernel = self.last_kernel_time;
         self.last_stats = stats;
-        if let (Some(t), [Ok(job)]) = (capture, jobs.as_slice()) {
-            if let Err(e) = self.capture(t, job) {
+        if let (Some(t), [Ok(job)], [(s, m, _)]) = (capture, jobs.as_slice(), specs) {
+            let lay = EpochLayout::new(&m.weights, &m.bonds, s.len(), job.sig.liquid);
+            if let Err(e) = self.capture(t, job, &lay) {
                 outputs[0] = Err(e);
             }
         }
-        self.layouts = jobs
-            .into_iter()
-            .filter_map(|j| j.ok().map(|j| j.lay))
-            .collect();
         outputs
     }
 
@@ -551,6 +559,13 @@ impl GpuEpoch {
             }
         })?
     }
+}
+
+/// Each job's `Shape` (the sizes packing will give), found in parallel.
+fn job_shapes(jobs: &[MechanismJob<'_>]) -> Vec<Shape> {
+    jobs.par_iter()
+        .map(|&(s, m, _)| Shape::of_mechanism(s, m))
+        .collect()
 }
 
 /// What `execute` copies back for every epoch of `jobs`: `(buffer, bytes)` for the per-uid

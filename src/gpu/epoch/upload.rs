@@ -1,9 +1,12 @@
-//! A batch's inputs into the shared buffers: each epoch packed on its own (in parallel), given
-//! its offsets, then every input buffer written as one region holding all epochs' parts.
+//! A batch's inputs into the shared buffers: each epoch sized on its own (in parallel), given
+//! its offsets, then packed and written (in parallel, each by a worker thread into its reused
+//! layout, then straight into its parts of the mapped upload): every input buffer is one region
+//! holding all epochs' parts.
 
 use super::batch::{assign_offsets, launch_table, Class, Launch, Sizes, CLASSES};
 use super::footprint::{Branches, INPUTS, TABLES, TABLE_ALL, WORKING};
 use super::*;
+use crate::gpu::layout::Shape;
 
 const VIEW_CSR: MatView = MatView {
     dense: 0,
@@ -15,10 +18,16 @@ const VIEW_DENSE: MatView = MatView {
 };
 
 impl Job {
-    /// This epoch's part of each input buffer, in `INPUTS` order.
-    fn inputs<'a>(&'a self, s: &'a Snapshot, m: &'a MechanismInput) -> [&'a [u8]; 22] {
+    /// This epoch's part of each input buffer, in `INPUTS` order, with `lay` its packed
+    /// structure.
+    fn inputs<'a>(
+        &'a self,
+        lay: &'a EpochLayout,
+        s: &'a Snapshot,
+        m: &'a MechanismInput,
+    ) -> [&'a [u8]; 22] {
         use bytemuck::{bytes_of, cast_slice};
-        let (w, b) = (&self.lay.weights, &self.lay.bonds);
+        let (w, b) = (&lay.weights, &lay.bonds);
         [
             bytes_of(&self.params),
             bytes_of(&VIEW_CSR),
@@ -41,37 +50,43 @@ impl Job {
             cast_slice(&b.col_ptr),
             cast_slice(&b.col_idx),
             cast_slice(&b.distinct),
-            cast_slice(&self.lay.slot_rows),
-            cast_slice(&self.lay.row_slot),
+            cast_slice(&lay.slot_rows),
+            cast_slice(&lay.row_slot),
         ]
+    }
+
+    /// Packs this epoch into `lay` (a reused layout) and checks that it has the sizes its
+    /// offsets were given.
+    fn pack(&self, lay: &mut EpochLayout, m: &MechanismInput) -> Result<(), GpuError> {
+        let p = &self.params;
+        lay.repack(&m.weights, &m.bonds, p.n as usize, self.sig.liquid);
+        let packed = (lay.weights.nnz(), lay.bonds.nnz(), lay.slot_rows.len());
+        let sized = (p.nnz_w as usize, p.nnz_b as usize, p.n_slots as usize);
+        if packed != sized {
+            return Err(GpuError::Device(format!(
+                "internal: packing gave (weights, bonds, slots) = {packed:?}, sizing {sized:?}"
+            )));
+        }
+        Ok(())
     }
 }
 
 impl GpuEpoch {
-    /// Packs one mechanism's epoch (its offsets are set later, by `upload_batch`). `lay` is a
-    /// recycled layout whose allocations are reused.
-    pub(super) fn pack(
+    /// Sizes one mechanism's epoch from `shape` (`Shape::of` its matrices); its offsets are set
+    /// later, by `upload_batch`, which also packs it.
+    pub(super) fn size(
         ctx: &GpuContext,
-        mut lay: EpochLayout,
         (s, m, rao): MechanismJob<'_>,
+        shape: &Shape,
     ) -> Result<Job, GpuError> {
-        let n = s.len();
         let sig = Signature::of(s);
-        lay.repack(&m.weights, &m.bonds, n, sig.liquid);
         let old = old_permits(&s.validator_permit, s.owner_in_range());
         let validators = validator_bound(s, m, &old);
         if ctx.is_software() {
-            software_limits(sig, validators, &lay)?;
+            software_limits(sig, validators, shape)?;
         }
-        let params = EpochParams::new(
-            s,
-            rao,
-            lay.weights.nnz(),
-            lay.bonds.nnz(),
-            lay.slot_rows.len(),
-        );
+        let params = EpochParams::new(s, rao, shape.nnz_w, shape.nnz_b, shape.slots);
         Ok(Job {
-            lay,
             params,
             sig,
             wide_median: validators > SHARED_VALIDATORS,
@@ -146,8 +161,11 @@ impl GpuEpoch {
         }
         let sizes: Vec<Sizes> = jobs.iter().map(|j| Sizes::of(&j.params)).collect();
         let jobs: &[&mut Job] = jobs;
-        // The mapped bytes are cut into each epoch's parts, which the epochs then write in
-        // parallel.
+        let threads = rayon::current_num_threads().max(1);
+        self.scratch.resize_with(threads, Default::default);
+        let scratch = &self.scratch;
+        // The mapped bytes are cut into each epoch's parts; the epochs are then packed and
+        // written in parallel.
         self.uploader.upload(&ctx, &regions, |mut rest| {
             let mut parts: Vec<Vec<MappedPart<'_>>> = (0..jobs.len())
                 .map(|_| Vec::with_capacity(INPUTS.len()))
@@ -167,11 +185,19 @@ impl GpuEpoch {
             parts
                 .into_par_iter()
                 .zip(jobs.par_iter().zip(specs))
-                .for_each(|(part, (job, &(s, m, _)))| {
-                    for (MappedPart(mut region), data) in part.into_iter().zip(job.inputs(s, m)) {
+                .try_for_each(|(part, (job, &(s, m, _)))| {
+                    let mine = rayon::current_thread_index().unwrap_or(0) % threads;
+                    let mut lay = scratch[mine]
+                        .lock()
+                        .map_err(|_| GpuError::Device("a packing thread panicked".into()))?;
+                    job.pack(&mut lay, m)?;
+                    for (MappedPart(mut region), data) in
+                        part.into_iter().zip(job.inputs(&lay, s, m))
+                    {
                         region.slice(..data.len()).copy_from_slice(data);
                     }
-                });
+                    Ok(())
+                })
         })?;
 
         // Working buffers, the optional ones only for the branches some epoch takes.
@@ -208,9 +234,9 @@ fn validator_bound(s: &Snapshot, m: &MechanismInput, old: &[bool]) -> usize {
 /// more validators than fit in workgroup memory (one invocation walks a whole column per round),
 /// and the liquid-alpha merge of a very long row. Such epochs are refused there, never computed
 /// wrong; a hardware GPU has no such limit.
-fn software_limits(sig: Signature, validators: usize, lay: &EpochLayout) -> Result<(), GpuError> {
+fn software_limits(sig: Signature, validators: usize, shape: &Shape) -> Result<(), GpuError> {
     const MAX_VALIDATORS: usize = SHARED_VALIDATORS;
-    const MAX_ROW: u32 = 30_000;
+    const MAX_ROW: usize = 30_000;
     if validators > MAX_VALIDATORS {
         return Err(GpuError::TooLarge(format!(
             "{validators} active validators: past {MAX_VALIDATORS} the consensus kernel loops longer per \
@@ -218,8 +244,7 @@ fn software_limits(sig: Signature, validators: usize, lay: &EpochLayout) -> Resu
              --backend cpu"
         )));
     }
-    let longest = |rp: &[u32]| rp.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
-    let row = longest(&lay.weights.row_ptr).max(longest(&lay.bonds.row_ptr));
+    let row = shape.longest_row;
     if sig.liquid && row > MAX_ROW {
         return Err(GpuError::TooLarge(format!(
             "a row of {row} weight or bond entries: past {MAX_ROW} the liquid-alpha merge loops longer per \
