@@ -327,8 +327,12 @@ impl GpuEpoch {
     /// packed bonds, as far as `bonds_expected`) for reading; a second copy only when the bonds
     /// run past that.
     pub fn run_batch(&mut self, jobs: &[MechanismJob<'_>]) -> Vec<Result<EpochOutput, GpuError>> {
+        let start = Instant::now();
         let shapes = job_shapes(jobs);
-        self.run_batch_shaped(jobs, &shapes)
+        let sizing = start.elapsed();
+        let outputs = self.run_batch_shaped(jobs, &shapes);
+        self.last_stats.pack += sizing;
+        outputs
     }
 
     /// `run_batch` with each job's `Shape` (`job_shapes`) already found.
