@@ -45,16 +45,17 @@ pub fn make_engine(backend: Backend) -> Result<Box<dyn Engine>, CliError> {
 /// kernel, so each batch would take a page fault per 4 KiB of its outputs again:
 /// - a free heap top over 128 KiB is trimmed (`M_TRIM_THRESHOLD`);
 /// - allocations above an adaptive threshold are mmapped and unmapped (`M_MMAP_THRESHOLD`);
-/// - a worker thread's arena unmaps each of its 64 MiB heaps as soon as the heap holds nothing,
-///   whatever the trim threshold, unless the free space left below it and the kept top pad
-///   (`M_TOP_PAD`) say otherwise; a top pad of a whole heap keeps every heap.
+/// - when a free of 64 KiB or more reaches a worker thread's arena top, the arena unmaps each of
+///   its later 64 MiB heaps that holds nothing, whatever the trim threshold, unless the free
+///   space below it and the kept top pad (`M_TOP_PAD`) say otherwise (glibc's `heap_trim`); a
+///   top pad of a whole heap keeps every heap.
 ///
 /// With the GPU engine, freed memory is kept for reuse instead: allocations up to 32 MiB come
 /// from the heap, up to 1 GiB of free heap top is kept, and arenas keep their heaps (in the
 /// 850-epoch batch, the outputs' minor page faults fell from 9,202 to under 200 per batch). The
-/// pad is address space, not memory: untouched pages take none. (The CPU path keeps glibc's
-/// defaults: there, keeping freed memory raised the n = 65,535 epoch's peak from 1.06 to
-/// 1.38 GB.)
+/// pad is address space, not resident memory: untouched pages take none (it does count as
+/// committed memory where overcommit is off). (The CPU path keeps glibc's defaults: there,
+/// keeping freed memory raised the n = 65,535 epoch's peak from 1.06 to 1.38 GB.)
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn keep_freed_memory() {
     // SAFETY: mallopt only sets the allocator's parameters (it takes the allocator's own locks).

@@ -157,11 +157,11 @@ impl Uploader {
         let buffer = self.buffer.as_ref().expect("made above");
         let slice = buffer.slice(..total);
         map_and_wait(ctx, &slice, wgpu::MapMode::Write, "upload")?;
-        let filled = {
-            let mut view = slice
-                .get_mapped_range_mut()
-                .map_err(|e| GpuError::Device(format!("upload: {e}")))?;
-            fill(view.slice(..))
+        // The view is dropped at the end of its arm, before the buffer is unmapped (on error
+        // too).
+        let filled = match slice.get_mapped_range_mut() {
+            Ok(mut view) => fill(view.slice(..)),
+            Err(e) => Err(GpuError::Device(format!("upload: {e}"))),
         };
         buffer.unmap();
         filled?;

@@ -282,9 +282,14 @@ mod tests {
                 nnz_w: lay.weights.nnz(),
                 nnz_b: lay.bonds.nnz(),
                 slots: lay.slot_rows.len(),
-                longest_row: 2,
+                longest_row: [&lay.weights, &lay.bonds]
+                    .iter()
+                    .flat_map(|m| m.row_ptr.windows(2).map(|w| (w[1] - w[0]) as usize))
+                    .max()
+                    .unwrap_or(0),
             }
         );
+        assert_eq!(shape.longest_row, 2);
         assert_eq!((shape.nnz_w, shape.nnz_b, shape.slots), (2, 3, 2));
     }
 }

@@ -86,6 +86,7 @@ impl GpuEngine {
         snapshots: &[&Snapshot],
         shapes: &[Vec<Shape>],
     ) -> Vec<Result<EpochResult, GpuError>> {
+        debug_assert_eq!(shapes.len(), snapshots.len(), "shapes per snapshot");
         let mut jobs = Vec::new();
         for s in snapshots {
             let emissions = if s.is_multi() {
@@ -102,7 +103,7 @@ impl GpuEngine {
             }
         }
         let shapes: Vec<Shape> = shapes.iter().flatten().copied().collect();
-        let mut outputs = self.epoch.run_batch_shaped(&jobs, &shapes).into_iter();
+        let mut outputs = self.epoch.run_batch(&jobs, &shapes).into_iter();
         self.stats.add(&self.epoch.last_stats);
         let start = std::time::Instant::now();
         let results = snapshots

@@ -166,6 +166,7 @@ impl Footprint {
     /// A snapshot's epochs (one per mechanism, of the `shapes` `Shape::of` gives them), with the
     /// cells `assign_offsets` will give them.
     pub fn of(s: &Snapshot, shapes: &[Shape]) -> Footprint {
+        debug_assert_eq!(shapes.len(), s.mechanisms.len(), "one shape per mechanism");
         let n = s.len() as u64;
         let mut f = Footprint {
             branches: Branches::of(s),

@@ -317,26 +317,22 @@ impl GpuEpoch {
         rao: u64,
         capture: Option<&mut Trace>,
     ) -> Result<EpochOutput, GpuError> {
+        let start = Instant::now();
         let shape = Shape::of_mechanism(s, m);
-        self.run_batch_captured(&[(s, m, rao)], &[shape], capture)
-            .remove(0)
+        let sizing = start.elapsed();
+        let out = self
+            .run_batch_captured(&[(s, m, rao)], &[shape], capture)
+            .remove(0);
+        self.last_stats.pack += sizing;
+        out
     }
 
     /// Runs several mechanisms' epochs (of one or many subnets) together: one upload and one
     /// command submission with a fixed number of launches that also copies the results (and the
     /// packed bonds, as far as `bonds_expected`) for reading; a second copy only when the bonds
-    /// run past that.
-    pub fn run_batch(&mut self, jobs: &[MechanismJob<'_>]) -> Vec<Result<EpochOutput, GpuError>> {
-        let start = Instant::now();
-        let shapes = job_shapes(jobs);
-        let sizing = start.elapsed();
-        let outputs = self.run_batch_shaped(jobs, &shapes);
-        self.last_stats.pack += sizing;
-        outputs
-    }
-
-    /// `run_batch` with each job's `Shape` (`job_shapes`) already found.
-    pub fn run_batch_shaped(
+    /// run past that. `shapes` holds each job's `Shape::of_mechanism`, which the caller has
+    /// already found to size its submissions.
+    pub fn run_batch(
         &mut self,
         jobs: &[MechanismJob<'_>],
         shapes: &[Shape],
@@ -392,8 +388,8 @@ impl GpuEpoch {
         outputs
     }
 
-    /// Uploads, runs and reads back the packed epochs (`Ok` ones); returns their outputs in
-    /// order.
+    /// Packs, uploads, runs and reads back the sized epochs (`Ok` ones); returns their outputs
+    /// in order.
     fn run_packed(
         &mut self,
         specs: &[MechanismJob<'_>],
@@ -563,13 +559,6 @@ impl GpuEpoch {
             }
         })?
     }
-}
-
-/// Each job's `Shape` (the sizes packing will give), found in parallel.
-fn job_shapes(jobs: &[MechanismJob<'_>]) -> Vec<Shape> {
-    jobs.par_iter()
-        .map(|&(s, m, _)| Shape::of_mechanism(s, m))
-        .collect()
 }
 
 /// What `execute` copies back for every epoch of `jobs`: `(buffer, bytes)` for the per-uid

@@ -15,7 +15,8 @@ pub struct BatchStats {
     pub dispatches: u64,
     /// Bind groups made (the rest came from the pool's cache).
     pub bind_groups_made: u64,
-    /// Host: packing the inputs and writing them to the GPU's buffers.
+    /// Host: sizing every epoch (and, in `run_many`, the submissions), packing the inputs and
+    /// writing them to the GPU's buffers.
     pub pack: Duration,
     /// Host: recording and submitting the commands.
     pub encode: Duration,

@@ -99,9 +99,10 @@ impl GpuEpoch {
         })
     }
 
-    /// Gives the packed epochs their offsets, makes every buffer of the batch and queues its
-    /// inputs and launch tables; returns the subsets to launch: the whole batch, then one per
-    /// signature present (in signature order).
+    /// Gives the sized epochs their offsets, makes every buffer of the batch, packs each epoch
+    /// and writes its inputs, and queues the launch tables; returns the subsets to launch: the
+    /// whole batch, then one per signature present (in signature order). Packing that gives
+    /// other sizes than sizing did (which `Shape::of`'s test rules out) fails the whole batch.
     pub(super) fn upload_batch(
         &mut self,
         jobs: &mut [&mut Job],
@@ -187,9 +188,10 @@ impl GpuEpoch {
                 .zip(jobs.par_iter().zip(specs))
                 .try_for_each(|(part, (job, &(s, m, _)))| {
                     let mine = rayon::current_thread_index().unwrap_or(0) % threads;
+                    // A poisoned layout is still sound: packing clears it first.
                     let mut lay = scratch[mine]
                         .lock()
-                        .map_err(|_| GpuError::Device("a packing thread panicked".into()))?;
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
                     job.pack(&mut lay, m)?;
                     for (MappedPart(mut region), data) in
                         part.into_iter().zip(job.inputs(&lay, s, m))
