@@ -32,7 +32,7 @@ use yuma::epoch::bonds::{self, yuma3};
 use yuma::epoch::{consensus, incentive, permits, stake, weights};
 use yuma::fixed::{u16_proportion, Sparse, I32F32};
 use yuma::gen::{generate, GenParams, Mode};
-use yuma::gpu::layout::EpochLayout;
+use yuma::gpu::layout::{EpochLayout, Wanted};
 use yuma::gpu::{AdapterChoice, GpuEngine};
 use yuma::snapshot::Snapshot;
 
@@ -330,7 +330,17 @@ fn gpu_host_packing(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::new("layout", format!("n{n}_v{v}")),
             &s,
-            |b, s| b.iter(|| lay.repack(black_box(&m.weights), &m.bonds, s.len(), true)),
+            |b, s| b.iter(|| lay.repack(black_box(&m.weights), &m.bonds, s.len(), Wanted::ALL)),
+        );
+        // What the GPU engine packs for these Yuma 3 + liquid alpha subnets: no bond columns.
+        let yuma3 = Wanted {
+            sorted_weights: true,
+            bond_columns: false,
+        };
+        group.bench_with_input(
+            BenchmarkId::new("layout_yuma3_liquid", format!("n{n}_v{v}")),
+            &s,
+            |b, s| b.iter(|| lay.repack(black_box(&m.weights), &m.bonds, s.len(), yuma3)),
         );
     }
     group.finish();

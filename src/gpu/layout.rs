@@ -8,8 +8,8 @@
 
 use crate::snapshot::{MechanismInput, Snapshot, SparseRowU16};
 
-/// A sparse matrix's structure: CSR rows in storage order and, for columns < n, the entries of
-/// each column in (row, position) order.
+/// A sparse matrix's structure: CSR rows in storage order and, for columns < n and when asked
+/// for, the entries of each column in (row, position) order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Csr {
     pub row_ptr: Vec<u32>,
@@ -19,6 +19,8 @@ pub struct Csr {
     /// Per row: 1 when no column repeats, so the row's entries can be written into a dense row
     /// in parallel (a repeated column must be accumulated in storage order).
     pub distinct: Vec<u32>,
+    /// Column j's entries are `col_idx[col_ptr[j]..col_ptr[j + 1]]` (both empty unless asked
+    /// for).
     pub col_ptr: Vec<u32>,
     pub col_idx: Vec<u32>,
     /// Entries of each row ordered by (column, position): the ascending column walk that
@@ -33,15 +35,23 @@ fn col_of(entry: u32) -> u32 {
 
 impl Csr {
     /// Packs `rows`, keeping entries whose column is below `limit` (at least n: the column
-    /// lists count every column below n); `sorted` also fills `sorted`.
-    pub fn pack(rows: &[SparseRowU16], n: usize, limit: usize, sorted: bool) -> Csr {
+    /// lists count every column below n); `columns` also fills the column lists, `sorted` also
+    /// fills `sorted`.
+    pub fn pack(rows: &[SparseRowU16], n: usize, limit: usize, columns: bool, sorted: bool) -> Csr {
         let mut m = Csr::default();
-        m.repack(rows, n, limit, sorted);
+        m.repack(rows, n, limit, columns, sorted);
         m
     }
 
     /// `pack` into this matrix's existing allocations (no page faults when epochs repeat).
-    pub fn repack(&mut self, rows: &[SparseRowU16], n: usize, limit: usize, sorted: bool) {
+    pub fn repack(
+        &mut self,
+        rows: &[SparseRowU16],
+        n: usize,
+        limit: usize,
+        columns: bool,
+        sorted: bool,
+    ) {
         debug_assert!(limit >= n, "packing keeps every column below n");
         let m = self;
         for v in [
@@ -58,7 +68,8 @@ impl Csr {
         m.distinct.reserve(rows.len());
         m.entry.reserve(rows.iter().map(|r| r.len()).sum());
         m.row_ptr.push(0u32);
-        m.col_ptr.resize(n + 1, 0);
+        // Without column lists `counts` is empty and counts nothing.
+        m.col_ptr.resize(if columns { n + 1 } else { 0 }, 0);
         let mut any_unsorted = false;
         let counts = &mut m.col_ptr[..];
         for r in rows {
@@ -83,8 +94,26 @@ impl Csr {
             }
             m.row_ptr.push(m.entry.len() as u32);
         }
-        // Column lists by a stable counting sort (row order, then storage order): `col_ptr[j]`
-        // walks column j's slots, ending at column j + 1's start, and is then shifted back.
+        if columns {
+            m.fill_columns(n);
+        }
+        if sorted {
+            m.sorted.extend(0..m.entry.len() as u32);
+            if any_unsorted {
+                for i in 0..rows.len() {
+                    let seg = &mut m.sorted[m.row_ptr[i] as usize..m.row_ptr[i + 1] as usize];
+                    let entry = &m.entry;
+                    seg.sort_by_key(|&k| col_of(entry[k as usize]));
+                }
+            }
+        }
+    }
+
+    /// The column lists, from the counts of each column j below n in `col_ptr[j + 1]`, by a
+    /// stable counting sort (row order, then storage order): `col_ptr[j]` walks column j's
+    /// slots, ending at column j + 1's start, and is then shifted back.
+    fn fill_columns(&mut self, n: usize) {
+        let m = self;
         for j in 0..n {
             m.col_ptr[j + 1] += m.col_ptr[j];
         }
@@ -98,16 +127,6 @@ impl Csr {
         }
         m.col_ptr.copy_within(0..n, 1);
         m.col_ptr[0] = 0;
-        if sorted {
-            m.sorted.extend(0..m.entry.len() as u32);
-            if any_unsorted {
-                for i in 0..rows.len() {
-                    let seg = &mut m.sorted[m.row_ptr[i] as usize..m.row_ptr[i + 1] as usize];
-                    let entry = &m.entry;
-                    seg.sort_by_key(|&k| col_of(entry[k as usize]));
-                }
-            }
-        }
     }
 
     pub fn nnz(&self) -> usize {
@@ -181,6 +200,23 @@ impl Shape {
     }
 }
 
+/// Which of packing's optional lists an epoch's kernels read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wanted {
+    /// Each weight row's entries in (column, position) order: liquid alpha's merge.
+    pub sorted_weights: bool,
+    /// The bonds' column lists: Yuma 2's column normalisation of the bonds.
+    pub bond_columns: bool,
+}
+
+impl Wanted {
+    /// Every list.
+    pub const ALL: Wanted = Wanted {
+        sorted_weights: true,
+        bond_columns: true,
+    };
+}
+
 /// Everything the kernels read about one mechanism's structure.
 #[derive(Clone, Debug, Default)]
 pub struct EpochLayout {
@@ -193,15 +229,15 @@ pub struct EpochLayout {
 }
 
 impl EpochLayout {
-    /// Packs one mechanism; `sorted` also orders each weight row by column (for liquid alpha).
+    /// Packs one mechanism, with the optional lists `wanted` names.
     pub fn new(
         weights: &[SparseRowU16],
         bonds: &[SparseRowU16],
         n: usize,
-        sorted: bool,
+        wanted: Wanted,
     ) -> EpochLayout {
         let mut lay = EpochLayout::default();
-        lay.repack(weights, bonds, n, sorted);
+        lay.repack(weights, bonds, n, wanted);
         lay
     }
 
@@ -211,10 +247,12 @@ impl EpochLayout {
         weights: &[SparseRowU16],
         bonds: &[SparseRowU16],
         n: usize,
-        sorted: bool,
+        wanted: Wanted,
     ) {
-        self.weights.repack(weights, n, n, sorted);
-        self.bonds.repack(bonds, n, usize::MAX, false);
+        self.weights
+            .repack(weights, n, n, true, wanted.sorted_weights);
+        self.bonds
+            .repack(bonds, n, usize::MAX, wanted.bond_columns, false);
         self.slot_rows.clear();
         self.row_slot.clear();
         self.row_slot.resize(n, u32::MAX);
@@ -241,7 +279,7 @@ mod tests {
             vec![],
             vec![(2, 1), (0, 2), (5, 3), (0, 4)],
         ];
-        let bonds = Csr::pack(&rows, 3, usize::MAX, false);
+        let bonds = Csr::pack(&rows, 3, usize::MAX, true, false);
         assert_eq!(bonds.row_ptr, [0, 2, 2, 6]);
         assert_eq!(
             bonds.entry,
@@ -261,11 +299,21 @@ mod tests {
         assert_eq!(bonds.col_idx, [0, 3, 5, 1, 2]);
         assert!(bonds.sorted.is_empty());
 
-        let weights = Csr::pack(&rows, 3, 3, true);
+        let weights = Csr::pack(&rows, 3, 3, true, true);
         assert_eq!(weights.row_ptr, [0, 2, 2, 5]);
         assert_eq!(weights.nnz(), 5);
         // Row 2 by (column, position): (0, 2) at 3, (0, 4) at 4, (2, 1) at 2.
         assert_eq!(weights.sorted, [0, 1, 3, 4, 2]);
+
+        // Without column lists the rest is the same.
+        let plain = Csr::pack(&rows, 3, usize::MAX, false, false);
+        assert!(plain.col_ptr.is_empty() && plain.col_idx.is_empty());
+        let listed = Csr {
+            col_ptr: Vec::new(),
+            col_idx: Vec::new(),
+            ..bonds
+        };
+        assert_eq!(plain, listed);
     }
 
     #[test]
@@ -274,7 +322,7 @@ mod tests {
         // bond rows past n (counted as entries, never as slots).
         let weights: Vec<SparseRowU16> = vec![vec![(4, 1)], vec![], vec![(2, 1), (0, 2), (5, 3)]];
         let bonds: Vec<SparseRowU16> = vec![vec![], vec![(1, 9)], vec![], vec![(0, 1), (1, 1)]];
-        let lay = EpochLayout::new(&weights, &bonds, 3, false);
+        let lay = EpochLayout::new(&weights, &bonds, 3, Wanted::ALL);
         let shape = Shape::of(&weights, &bonds, 3);
         assert_eq!(
             shape,

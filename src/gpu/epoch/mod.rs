@@ -29,7 +29,7 @@ use super::buffers::{
     grid, map_readback, read_buffers_with, record_readback, BufferPool, Uploader,
 };
 use super::kernels::Kernels;
-use super::layout::{EpochLayout, Shape};
+use super::layout::{EpochLayout, Shape, Wanted};
 use super::params::{EpochParams, MatView, NONE};
 use super::{GpuContext, GpuError};
 use crate::epoch::permits::old_permits;
@@ -151,6 +151,15 @@ impl Signature {
             yuma3: h.yuma3_enabled,
             wb: WbKind::of(h.bonds_penalty),
             liquid: h.yuma3_enabled && h.liquid_alpha_enabled,
+        }
+    }
+
+    /// The optional lists packing builds for these epochs: the weight rows in column order for
+    /// liquid alpha's merge, the bonds' column lists for Yuma 2's bond normalisation.
+    fn wanted(self) -> Wanted {
+        Wanted {
+            sorted_weights: self.liquid,
+            bond_columns: !self.yuma3,
         }
     }
 
@@ -380,7 +389,7 @@ impl GpuEpoch {
         stats.kernel = self.last_kernel_time;
         self.last_stats = stats;
         if let (Some(t), [Ok(job)], [(s, m, _)]) = (capture, jobs.as_slice(), specs) {
-            let lay = EpochLayout::new(&m.weights, &m.bonds, s.len(), job.sig.liquid);
+            let lay = EpochLayout::new(&m.weights, &m.bonds, s.len(), job.sig.wanted());
             if let Err(e) = self.capture(t, job, &lay) {
                 outputs[0] = Err(e);
             }

@@ -47,6 +47,7 @@ impl Job {
             cast_slice(&w.distinct),
             cast_slice(&b.row_ptr),
             cast_slice(&b.entry),
+            // Empty for Yuma 3 (only Yuma 2 normalises the bonds by column).
             cast_slice(&b.col_ptr),
             cast_slice(&b.col_idx),
             cast_slice(&b.distinct),
@@ -59,7 +60,7 @@ impl Job {
     /// offsets were given.
     fn pack(&self, lay: &mut EpochLayout, m: &MechanismInput) -> Result<(), GpuError> {
         let p = &self.params;
-        lay.repack(&m.weights, &m.bonds, p.n as usize, self.sig.liquid);
+        lay.repack(&m.weights, &m.bonds, p.n as usize, self.sig.wanted());
         let packed = (lay.weights.nnz(), lay.bonds.nnz(), lay.slot_rows.len());
         let sized = (p.nnz_w as usize, p.nnz_b as usize, p.n_slots as usize);
         if packed != sized {
