@@ -1,7 +1,8 @@
 //! Host-side packing of one mechanism's snapshot into the arrays the kernels read: the weight
 //! and bond matrices as CSR in storage order (with a column index list, i.e. the same entries
-//! ordered by column then row), and the "slots": the rows that hold weights or bonds, which get
-//! a dense row of n cells in the bond-side kernels (as the chain densifies those rows).
+//! ordered by column then row, where the kernels read one: always for the weights, for Yuma 2's
+//! bonds), and the "slots": the rows that hold weights or bonds, which get a dense row of n
+//! cells in the bond-side kernels (as the chain densifies those rows).
 //!
 //! Reading the weights (dropping entries whose column is ≥ n, keeping order and duplicates) is
 //! done here, while packing; every other rule runs in the kernels.
