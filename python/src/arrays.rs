@@ -166,10 +166,7 @@ pub fn rows_to_csr<'py, T: numpy::Element + Copy>(
 ) -> PyResult<Bound<'py, PyTuple>> {
     let mut indptr: Vec<i64> = Vec::with_capacity(rows.len() + 1);
     indptr.push(0);
-    indptr.extend(rows.iter().scan(0i64, |end, row| {
-        *end += row.len() as i64;
-        Some(*end)
-    }));
+    indptr.extend(rows.ends().iter().map(|&end| i64::from(end)));
     let indices: Vec<u16> = rows.entries().iter().map(|&(j, _)| j).collect();
     let data: Vec<T> = rows.entries().iter().map(|&(_, v)| v).collect();
     PyTuple::new(

@@ -74,10 +74,25 @@ impl GpuEngine {
     /// Runs several snapshots as one batch: the emission split of each on the host, every
     /// mechanism's epoch in one GPU submission, then each snapshot's fold on the host.
     pub fn run_snapshots(&mut self, snapshots: &[&Snapshot]) -> Vec<Result<EpochResult, GpuError>> {
-        let start = std::time::Instant::now();
-        let shapes = snapshot_shapes(snapshots);
-        self.stats.pack += start.elapsed();
+        let shapes = self.snapshot_shapes(snapshots);
         self.run_shaped(snapshots, &shapes)
+    }
+
+    /// Each snapshot's mechanisms' `Shape`s (the sizes packing will give), found in parallel;
+    /// the time this takes counts as packing.
+    fn snapshot_shapes(&mut self, snapshots: &[&Snapshot]) -> Vec<Vec<Shape>> {
+        let start = std::time::Instant::now();
+        let shapes = snapshots
+            .par_iter()
+            .map(|s| {
+                s.mechanisms
+                    .iter()
+                    .map(|m| Shape::of_mechanism(s, m))
+                    .collect()
+            })
+            .collect();
+        self.stats.pack += start.elapsed();
+        shapes
     }
 
     /// `run_snapshots` with each snapshot's mechanisms' shapes (`snapshot_shapes`) already found.
@@ -169,14 +184,12 @@ impl Engine for GpuEngine {
         let max_buffer = limits.max_buffer_size;
         let largest = limits.max_storage_buffer_binding_size.min(max_buffer);
         // Sizing every epoch (in parallel) is the first host work of the batches.
-        let start = std::time::Instant::now();
-        let shapes = snapshot_shapes(snapshots);
+        let shapes = self.snapshot_shapes(snapshots);
         let footprints: Vec<Footprint> = snapshots
             .iter()
             .zip(&shapes)
             .map(|(s, shapes)| Footprint::of(s, shapes))
             .collect();
-        self.stats.pack += start.elapsed();
         let mut out = Vec::with_capacity(snapshots.len());
         let mut start = 0;
         while start < snapshots.len() {
@@ -221,17 +234,4 @@ impl GpuEngine {
         }
         results
     }
-}
-
-/// Each snapshot's mechanisms' `Shape`s (the sizes packing will give), found in parallel.
-fn snapshot_shapes(snapshots: &[&Snapshot]) -> Vec<Vec<Shape>> {
-    snapshots
-        .par_iter()
-        .map(|s| {
-            s.mechanisms
-                .iter()
-                .map(|m| Shape::of_mechanism(s, m))
-                .collect()
-        })
-        .collect()
 }

@@ -43,6 +43,11 @@ impl<T> Rows<T> {
         self.ends.is_empty()
     }
 
+    /// Where each row ends in `entries()`.
+    pub fn ends(&self) -> &[u32] {
+        &self.ends
+    }
+
     /// Every row's entries, end to end.
     pub fn entries(&self) -> &[(u16, T)] {
         &self.entries
@@ -131,6 +136,7 @@ mod tests {
         assert_eq!(&rows[1], &[(3, -1), (0, 7)]);
         assert!(rows[0].is_empty() && rows[2].is_empty());
         assert_eq!(rows.entries().len(), 3);
+        assert_eq!(rows.ends(), [0, 2, 2, 3]);
         assert_eq!(rows.to_vecs(), vecs);
         assert_eq!(rows, vecs);
         assert_eq!(vecs, rows);
