@@ -319,8 +319,9 @@ fn stages(c: &mut Criterion) {
 }
 
 /// The host side of the GPU path that is not a kernel: packing one mechanism's weights and bonds
-/// into CSR with column lists, and (liquid alpha) each weight row's column order: what every
-/// GPU epoch does before its upload, into the allocations of the epoch before.
+/// into CSR, and (liquid alpha) each weight row's column order: what every GPU epoch does before
+/// its upload, into the allocations of the epoch before (`layout` also builds the column lists,
+/// which the GPU builds for itself).
 fn gpu_host_packing(c: &mut Criterion) {
     let mut group = c.benchmark_group("stage/gpu_host_packing");
     for (n, v) in cpu_sizes() {
@@ -332,10 +333,11 @@ fn gpu_host_packing(c: &mut Criterion) {
             &s,
             |b, s| b.iter(|| lay.repack(black_box(&m.weights), &m.bonds, s.len(), Wanted::ALL)),
         );
-        // What the GPU engine packs for these Yuma 3 + liquid alpha subnets: no bond columns.
+        // What the GPU engine packs for these Yuma 3 + liquid alpha subnets: no column lists
+        // (the GPU builds them).
         let yuma3 = Wanted {
             sorted_weights: true,
-            bond_columns: false,
+            columns: false,
         };
         group.bench_with_input(
             BenchmarkId::new("layout_yuma3_liquid", format!("n{n}_v{v}")),

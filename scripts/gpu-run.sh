@@ -6,7 +6,8 @@
 # builds the release `yuma` and the test executables (`cargo test --release --no-run`), and lays
 # out DIR (git-ignored; with the repository's tracked files at most 64 MiB, less 1 MiB) with:
 #   bin/yuma.gz, bin/<test>.gz   the binary and the GPU test executables (gpu_*, *_gpu,
-#                          shaders), stripped and gzipped (run.sh unpacks them inside DIR)
+#                          shaders, and the library's unit tests as unit_gpu, run for the
+#                          `gpu::` ones), stripped and gzipped (run.sh unpacks them inside DIR)
 #   goldens/               a copy of the golden cases ($YUMA_GOLDENS, else ../shared/goldens)
 #   debs/                  the Vulkan loader package (libvulkan1, amd64)
 #   run.sh                 the one command to run on the GPU machine
@@ -45,7 +46,8 @@ cargo test --release --locked --no-run --message-format=json >"$tests_json"
 rm -rf "$dir"
 mkdir -p "$dir/bin" "$dir/debs" "$dir/goldens"
 cp target/release/yuma "$dir/bin/yuma"
-# The GPU test executables: the test targets named gpu_*, *_gpu and shaders.
+# The GPU test executables: the test targets named gpu_*, *_gpu and shaders, and the library's
+# unit tests (unit_gpu; run.sh runs only its `gpu::` tests).
 python3 - "$tests_json" "$dir/bin" <<'EOF'
 import json, shutil, sys
 src, out = sys.argv[1], sys.argv[2]
@@ -62,6 +64,9 @@ for line in open(src):
     if "test" in t["kind"] and (name.startswith("gpu_") or name.endswith("_gpu") or name == "shaders"):
         shutil.copy(m["executable"], f"{out}/{name}")
         found.append(name)
+    elif "lib" in t["kind"] and m.get("profile", {}).get("test"):
+        shutil.copy(m["executable"], f"{out}/unit_gpu")
+        found.append("unit_gpu")
 if not found:
     sys.exit("gpu-run: no GPU test executable was built")
 print("gpu-run: test executables:", " ".join(sorted(found)))
@@ -129,7 +134,9 @@ for t in "$bin"/*; do
     [ "$name" = yuma ] && continue
     echo "-- $name"
     t0=$SECONDS
-    if ! "$t"; then
+    filter=()
+    [ "$name" = unit_gpu ] && filter=(gpu::)
+    if ! "$t" "${filter[@]}"; then
         failed=1
         echo "FAILED: $name"
     fi

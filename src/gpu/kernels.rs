@@ -34,6 +34,7 @@ pub const STAGES: &[(&str, &str)] = &[
     ("stake", stage_source!("stake.wgsl")),
     ("permits", stage_source!("permits.wgsl")),
     ("weights", stage_source!("weights.wgsl")),
+    ("column_lists", stage_source!("column_lists.wgsl")),
     ("consensus", stage_source!("consensus.wgsl")),
     ("incentive", stage_source!("incentive.wgsl")),
     ("normalize", stage_source!("normalize.wgsl")),

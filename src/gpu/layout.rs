@@ -1,8 +1,8 @@
 //! Host-side packing of one mechanism's snapshot into the arrays the kernels read: the weight
-//! and bond matrices as CSR in storage order (with a column index list, i.e. the same entries
-//! ordered by column then row, where the kernels read one: always for the weights, for Yuma 2's
-//! bonds), and the "slots": the rows that hold weights or bonds, which get a dense row of n
-//! cells in the bond-side kernels (as the chain densifies those rows).
+//! and bond matrices as CSR in storage order, and the "slots": the rows that hold weights or
+//! bonds, which get a dense row of n cells in the bond-side kernels (as the chain densifies
+//! those rows). The column lists (the same entries ordered by column, then row) are built on the
+//! GPU (shaders/column_lists.wgsl); `Csr::column_lists` is their host twin.
 //!
 //! Reading the weights (dropping entries whose column is ≥ n, keeping order and duplicates) is
 //! done here, while packing; every other rule runs in the kernels.
@@ -96,7 +96,7 @@ impl Csr {
             m.row_ptr.push(m.entry.len() as u32);
         }
         if columns {
-            m.fill_columns(n);
+            m.column_lists(n);
         }
         if sorted {
             m.sorted.extend(0..m.entry.len() as u32);
@@ -110,10 +110,11 @@ impl Csr {
         }
     }
 
-    /// The column lists, from the counts of each column j below n in `col_ptr[j + 1]`, by a
-    /// stable counting sort (row order, then storage order): `col_ptr[j]` walks column j's
-    /// slots, ending at column j + 1's start, and is then shifted back.
-    fn fill_columns(&mut self, n: usize) {
+    /// The column lists (the host twin of shaders/column_lists.wgsl), from the counts of each
+    /// column j below n in `col_ptr[j + 1]`, by a stable counting sort (row order, then storage
+    /// order): `col_ptr[j]` walks column j's slots, ending at column j + 1's start, and is then
+    /// shifted back.
+    fn column_lists(&mut self, n: usize) {
         let m = self;
         for j in 0..n {
             m.col_ptr[j + 1] += m.col_ptr[j];
@@ -162,36 +163,35 @@ fn push_row(entry: &mut Vec<u32>, distinct: &mut Vec<u32>, r: &SparseRowU16, lim
     unsorted
 }
 
-/// The sizes packing gives a mechanism, found without packing it (a batch is sized by them
-/// before it is cut into submissions, and its epochs get their offsets from them before they are
-/// packed): entries kept in each matrix, slot rows, and the longest row.
+/// Bounds on the sizes packing gives a mechanism, read off its rows' lengths alone (a batch is
+/// sized by them before it is cut into submissions, and its epochs' parts of each buffer are cut
+/// for them before they are packed): entries in each matrix, slot rows, and the longest row.
+/// Packing drops only weight entries whose column is ≥ n, so the bounds are exact unless some
+/// weight row holds such an entry.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Shape {
+    /// Weight entries (packing keeps those whose column is below n).
     pub nnz_w: usize,
+    /// Bond entries (packing keeps them all).
     pub nnz_b: usize,
+    /// Rows below n holding weight or bond entries.
     pub slots: usize,
-    /// The longest row of either matrix, as packed.
+    /// The longest row of either matrix.
     pub longest_row: usize,
 }
 
 impl Shape {
-    /// The shape `EpochLayout::repack(weights, bonds, n, _)` gives: weights keep columns below n,
-    /// bonds every entry; a slot is a row below n holding either.
+    /// The bounds on what `EpochLayout::repack(weights, bonds, n, _)` gives.
     pub fn of(weights: &[SparseRowU16], bonds: &[SparseRowU16], n: usize) -> Shape {
         let mut shape = Shape::default();
-        let kept = |r: &SparseRowU16| r.iter().filter(|&&(j, _)| usize::from(j) < n).count();
-        for (i, r) in weights.iter().enumerate() {
-            let w = kept(r);
+        for i in 0..weights.len().max(bonds.len()) {
+            let w = weights.get(i).map_or(0, Vec::len);
             let b = bonds.get(i).map_or(0, Vec::len);
             shape.nnz_w += w;
+            shape.nnz_b += b;
             shape.longest_row = shape.longest_row.max(w).max(b);
             shape.slots += usize::from(i < n && (w > 0 || b > 0));
         }
-        for (i, r) in bonds.iter().enumerate().skip(weights.len()) {
-            shape.longest_row = shape.longest_row.max(r.len());
-            shape.slots += usize::from(i < n && !r.is_empty());
-        }
-        shape.nnz_b = bonds.iter().map(Vec::len).sum();
         shape
     }
 
@@ -206,15 +206,15 @@ impl Shape {
 pub struct Wanted {
     /// Each weight row's entries in (column, position) order: liquid alpha's merge.
     pub sorted_weights: bool,
-    /// The bonds' column lists: Yuma 2's column normalisation of the bonds.
-    pub bond_columns: bool,
+    /// Both matrices' column lists (the GPU builds its own; the host's are its twin).
+    pub columns: bool,
 }
 
 impl Wanted {
     /// Every list.
     pub const ALL: Wanted = Wanted {
         sorted_weights: true,
-        bond_columns: true,
+        columns: true,
     };
 }
 
@@ -251,9 +251,9 @@ impl EpochLayout {
         wanted: Wanted,
     ) {
         self.weights
-            .repack(weights, n, n, true, wanted.sorted_weights);
+            .repack(weights, n, n, wanted.columns, wanted.sorted_weights);
         self.bonds
-            .repack(bonds, n, usize::MAX, wanted.bond_columns, false);
+            .repack(bonds, n, usize::MAX, wanted.columns, false);
         self.slot_rows.clear();
         self.row_slot.clear();
         self.row_slot.resize(n, u32::MAX);
@@ -318,27 +318,35 @@ mod tests {
     }
 
     #[test]
-    fn shape_is_what_packing_gives() {
-        // n = 3: a weight row whose only entry is past n (no slot from it), a bond-only row, and
-        // bond rows past n (counted as entries, never as slots).
-        let weights: Vec<SparseRowU16> = vec![vec![(4, 1)], vec![], vec![(2, 1), (0, 2), (5, 3)]];
-        let bonds: Vec<SparseRowU16> = vec![vec![], vec![(1, 9)], vec![], vec![(0, 1), (1, 1)]];
+    fn shape_bounds_what_packing_gives() {
+        let packed = |lay: &EpochLayout| Shape {
+            nnz_w: lay.weights.nnz(),
+            nnz_b: lay.bonds.nnz(),
+            slots: lay.slot_rows.len(),
+            longest_row: [&lay.weights, &lay.bonds]
+                .iter()
+                .flat_map(|m| m.row_ptr.windows(2).map(|w| (w[1] - w[0]) as usize))
+                .max()
+                .unwrap_or(0),
+        };
+        // n = 3: every column below n, a bond-only row, and a bond column past n (kept): exact.
+        let weights: Vec<SparseRowU16> = vec![vec![(1, 1)], vec![], vec![(2, 1), (0, 2), (2, 3)]];
+        let bonds: Vec<SparseRowU16> = vec![vec![], vec![(1, 9), (4, 1)], vec![]];
         let lay = EpochLayout::new(&weights, &bonds, 3, Wanted::ALL);
         let shape = Shape::of(&weights, &bonds, 3);
+        assert_eq!(shape, packed(&lay));
         assert_eq!(
-            shape,
-            Shape {
-                nnz_w: lay.weights.nnz(),
-                nnz_b: lay.bonds.nnz(),
-                slots: lay.slot_rows.len(),
-                longest_row: [&lay.weights, &lay.bonds]
-                    .iter()
-                    .flat_map(|m| m.row_ptr.windows(2).map(|w| (w[1] - w[0]) as usize))
-                    .max()
-                    .unwrap_or(0),
-            }
+            (shape.nnz_w, shape.nnz_b, shape.slots, shape.longest_row),
+            (4, 2, 3, 3)
         );
-        assert_eq!(shape.longest_row, 2);
-        assert_eq!((shape.nnz_w, shape.nnz_b, shape.slots), (2, 3, 2));
+
+        // Weight columns past n are dropped by packing: a row whose only entry is past n is no
+        // slot, and another row gets shorter; the shape bounds both.
+        let weights: Vec<SparseRowU16> = vec![vec![(4, 1)], vec![], vec![(2, 1), (0, 2), (5, 3)]];
+        let lay = EpochLayout::new(&weights, &bonds, 3, Wanted::ALL);
+        let (shape, got) = (Shape::of(&weights, &bonds, 3), packed(&lay));
+        assert_eq!((got.nnz_w, got.slots, got.longest_row), (2, 2, 2));
+        assert_eq!((shape.nnz_w, shape.slots, shape.longest_row), (4, 3, 3));
+        assert_eq!(shape.nnz_b, got.nnz_b);
     }
 }

@@ -78,8 +78,8 @@ impl GpuEngine {
         self.run_shaped(snapshots, &shapes)
     }
 
-    /// Each snapshot's mechanisms' `Shape`s (the sizes packing will give), found in parallel;
-    /// the time this takes counts as packing.
+    /// Each snapshot's mechanisms' `Shape`s (bounds on the sizes packing will give), found in
+    /// parallel; the time this takes counts as packing.
     fn snapshot_shapes(&mut self, snapshots: &[&Snapshot]) -> Vec<Vec<Shape>> {
         let start = std::time::Instant::now();
         let shapes = snapshots

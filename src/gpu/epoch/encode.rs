@@ -215,6 +215,7 @@ impl GpuEpoch {
         )?;
 
         // == Consensus, trust, incentive ==
+        self.column_lists(e, sub, Listed::Weights)?;
         let consensus_binds = [
             (0, "params"),
             (1, "scal"),

@@ -99,6 +99,7 @@ impl GpuEpoch {
                 live: "b_live",
                 form: Form::Csr,
             };
+            self.column_lists(e, sub, Listed::Bonds)?;
             self.columns(e, sub, "col_normalize", bonds, ("b_col_ptr", "b_col_idx"))?;
             let delta = Matrix {
                 val: "delta_val",

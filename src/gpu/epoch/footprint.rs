@@ -11,7 +11,7 @@ use crate::snapshot::Snapshot;
 
 /// The input buffers, their size class, bytes per cell and which epochs need it, in the order
 /// of `Job::inputs`.
-pub(super) const INPUTS: [(&str, Class, u64, Need); 22] = [
+pub(super) const INPUTS: [(&str, Class, u64, Need); 18] = [
     (
         "params",
         Class::Epoch,
@@ -28,14 +28,10 @@ pub(super) const INPUTS: [(&str, Class, u64, Need); 22] = [
     ("old_permit", Class::N, 4, Need::Always),
     ("w_row_ptr", Class::N1, 4, Need::Always),
     ("w_entry", Class::E, 4, Need::Always),
-    ("w_col_ptr", Class::N1, 4, Need::Always),
-    ("w_col_idx", Class::E, 4, Need::Always),
     ("w_sorted", Class::E, 4, Need::Liquid),
     ("w_distinct", Class::N, 4, Need::Always),
     ("b_row_ptr", Class::N1, 4, Need::Always),
     ("b_entry", Class::E, 4, Need::Always),
-    ("b_col_ptr", Class::N1, 4, Need::Yuma2),
-    ("b_col_idx", Class::E, 4, Need::Yuma2),
     ("b_distinct", Class::N, 4, Need::Always),
     ("slot_rows", Class::S, 4, Need::Always),
     ("row_slot", Class::N, 4, Need::Always),
@@ -60,7 +56,7 @@ pub(super) enum Need {
 }
 
 /// The working buffers: name, size class, bytes per cell, and which epochs need it.
-pub(super) const WORKING: [(&str, Class, u64, Need); 40] = [
+pub(super) const WORKING: [(&str, Class, u64, Need); 45] = [
     ("scal", Class::Epoch, 64, Need::Always),
     ("view_ema", Class::Epoch, 16, Need::Always),
     // epochs + 1 cells of 4 bytes; 8 bytes per epoch holds them.
@@ -85,6 +81,12 @@ pub(super) const WORKING: [(&str, Class, u64, Need); 40] = [
     ("terms_u16", Class::N, 16, Need::Always),
     ("row_offset", Class::N1, 4, Need::Always),
     ("w_row", Class::E, 4, Need::Always),
+    // The column lists (shaders/column_lists.wgsl) and their per-slot counters.
+    ("w_col_ptr", Class::N1, 4, Need::Always),
+    ("w_col_idx", Class::E, 4, Need::Always),
+    ("b_col_ptr", Class::N1, 4, Need::Yuma2),
+    ("b_col_idx", Class::E, 4, Need::Yuma2),
+    ("col_hist", Class::X, 4, Need::Always),
     ("w_val", Class::X, 8, Need::Always),
     ("w_live", Class::X, 4, Need::Always),
     ("c_val", Class::X, 8, Need::Always),
@@ -163,8 +165,8 @@ pub struct Footprint {
 }
 
 impl Footprint {
-    /// A snapshot's epochs (one per mechanism, of the `shapes` `Shape::of` gives them), with the
-    /// cells `assign_offsets` will give them.
+    /// A snapshot's epochs (one per mechanism, sized by the `shapes` `Shape::of` gives them),
+    /// with the cells `assign_offsets` will give them.
     pub fn of(s: &Snapshot, shapes: &[Shape]) -> Footprint {
         debug_assert_eq!(shapes.len(), s.mechanisms.len(), "one shape per mechanism");
         let n = s.len() as u64;

@@ -3,14 +3,16 @@
 //! A batch of epochs (mechanisms, subnets) shares its buffers and its launches (batch.rs): each
 //! kernel is launched once for the whole batch, or once per signature (Yuma 2 / 3, which
 //! weights feed the bonds, liquid alpha) for the stages whose buffers differ between them, so a
-//! batch takes a fixed number of launches however many epochs it holds. capture.rs reads the
-//! intermediate stages back for the per-stage checks.
+//! batch takes a fixed number of launches however many epochs it holds. lists.rs builds the
+//! matrices' column lists on the GPU; capture.rs reads the intermediate stages back for the
+//! per-stage checks.
 
 mod batch;
 mod capture;
 mod encode;
 mod encode_bonds;
 mod footprint;
+mod lists;
 mod stats;
 mod upload;
 
@@ -19,6 +21,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use lists::Listed;
 pub use stats::BatchStats;
 use stats::Counters;
 
@@ -155,11 +158,11 @@ impl Signature {
     }
 
     /// The optional lists packing builds for these epochs: the weight rows in column order for
-    /// liquid alpha's merge, the bonds' column lists for Yuma 2's bond normalisation.
+    /// liquid alpha's merge (the column lists are built on the GPU).
     fn wanted(self) -> Wanted {
         Wanted {
             sorted_weights: self.liquid,
-            bond_columns: !self.yuma3,
+            columns: false,
         }
     }
 

@@ -1,12 +1,14 @@
-//! A batch's inputs into the shared buffers: each epoch sized on its own (in parallel), given
-//! its offsets, then packed and written (in parallel, each by a worker thread into its reused
-//! layout, then straight into its parts of the mapped upload): every input buffer is one region
-//! holding all epochs' parts.
+//! A batch's inputs into the shared buffers: each epoch sized on its own (in parallel, from its
+//! rows' lengths), given its offsets, then packed and written (in parallel, each by a worker
+//! thread into its reused layout, then straight into its parts of the mapped upload), and the
+//! launch tables last, for the sizes packing gave: every input buffer is one region holding all
+//! epochs' parts.
 
 use super::batch::{assign_offsets, launch_table, Class, Launch, Sizes, CLASSES};
-use super::footprint::{Branches, INPUTS, TABLES, TABLE_ALL, WORKING};
+use super::footprint::{table_bytes, Branches, INPUTS, TABLES, TABLE_ALL, WORKING};
 use super::*;
 use crate::gpu::layout::Shape;
+use crate::snapshot::SparseRowU16;
 
 const VIEW_CSR: MatView = MatView {
     dense: 0,
@@ -25,7 +27,7 @@ impl Job {
         lay: &'a EpochLayout,
         s: &'a Snapshot,
         m: &'a MechanismInput,
-    ) -> [&'a [u8]; 22] {
+    ) -> [&'a [u8]; 18] {
         use bytemuck::{bytes_of, cast_slice};
         let (w, b) = (&lay.weights, &lay.bonds);
         [
@@ -40,41 +42,38 @@ impl Job {
             cast_slice(&self.old_permit),
             cast_slice(&w.row_ptr),
             cast_slice(&w.entry),
-            cast_slice(&w.col_ptr),
-            cast_slice(&w.col_idx),
             // Empty unless liquid alpha (only its merge reads the column order).
             cast_slice(&w.sorted),
             cast_slice(&w.distinct),
             cast_slice(&b.row_ptr),
             cast_slice(&b.entry),
-            // Empty for Yuma 3 (only Yuma 2 normalises the bonds by column).
-            cast_slice(&b.col_ptr),
-            cast_slice(&b.col_idx),
             cast_slice(&b.distinct),
             cast_slice(&lay.slot_rows),
             cast_slice(&lay.row_slot),
         ]
     }
 
-    /// Packs this epoch into `lay` (a reused layout) and checks that it has the sizes its
-    /// offsets were given.
-    fn pack(&self, lay: &mut EpochLayout, m: &MechanismInput) -> Result<(), GpuError> {
-        let p = &self.params;
+    /// Packs this epoch into `lay` (a reused layout), checks that it fits the parts its offsets
+    /// were cut for (the sizes `Shape::of` bounds), and takes the sizes it packed to.
+    fn pack(&mut self, lay: &mut EpochLayout, m: &MechanismInput) -> Result<(), GpuError> {
+        let p = &mut self.params;
         lay.repack(&m.weights, &m.bonds, p.n as usize, self.sig.wanted());
         let packed = (lay.weights.nnz(), lay.bonds.nnz(), lay.slot_rows.len());
         let sized = (p.nnz_w as usize, p.nnz_b as usize, p.n_slots as usize);
-        if packed != sized {
+        if packed.0 > sized.0 || packed.1 != sized.1 || packed.2 > sized.2 {
             return Err(GpuError::Device(format!(
                 "internal: packing gave (weights, bonds, slots) = {packed:?}, sizing {sized:?}"
             )));
         }
+        (p.nnz_w, p.n_slots) = (packed.0 as u32, packed.2 as u32);
         Ok(())
     }
 }
 
 impl GpuEpoch {
-    /// Sizes one mechanism's epoch from `shape` (`Shape::of` its matrices); its offsets are set
-    /// later, by `upload_batch`, which also packs it.
+    /// Sizes one mechanism's epoch from `shape` (`Shape::of` its matrices: bounds, until
+    /// packing gives the exact sizes); its offsets are set later, by `upload_batch`, which also
+    /// packs it.
     pub(super) fn size(
         ctx: &GpuContext,
         (s, m, rao): MechanismJob<'_>,
@@ -82,9 +81,15 @@ impl GpuEpoch {
     ) -> Result<Job, GpuError> {
         let sig = Signature::of(s);
         let old = old_permits(&s.validator_permit, s.owner_in_range());
-        let validators = validator_bound(s, m, &old);
+        // Only a subnet of more uids than the consensus kernel's workgroup memory holds can have
+        // too many validators for it: only then are they counted (else n bounds them).
+        let validators = if s.len() > SHARED_VALIDATORS {
+            validator_bound(s, m, &old)
+        } else {
+            s.len()
+        };
         if ctx.is_software() {
-            software_limits(sig, validators, shape)?;
+            software_limits(sig, validators, shape, m)?;
         }
         let params = EpochParams::new(s, rao, shape.nnz_w, shape.nnz_b, shape.slots);
         Ok(Job {
@@ -100,10 +105,11 @@ impl GpuEpoch {
         })
     }
 
-    /// Gives the sized epochs their offsets, makes every buffer of the batch, packs each epoch
-    /// and writes its inputs, and queues the launch tables; returns the subsets to launch: the
-    /// whole batch, then one per signature present (in signature order). Packing that gives
-    /// other sizes than sizing did (which `Shape::of`'s test rules out) fails the whole batch.
+    /// Gives the sized epochs their offsets (their parts are cut for the sizes `Shape::of`
+    /// bounds), makes every buffer of the batch, packs each epoch and writes its inputs (with
+    /// the sizes packing gave), then the launch tables for those sizes; returns the subsets to
+    /// launch: the whole batch, then one per signature present (in signature order). Packing
+    /// past its sizing (which `Shape::of`'s test rules out) fails the whole batch.
     pub(super) fn upload_batch(
         &mut self,
         jobs: &mut [&mut Job],
@@ -115,31 +121,12 @@ impl GpuEpoch {
                 jobs.iter_mut().map(|j| &mut j.params).collect();
             assign_offsets(&mut params).map_err(GpuError::TooLarge)?
         };
-        let groups: Vec<[u64; CLASSES]> =
-            jobs.iter().map(|j| Launch::per_epoch(&j.params)).collect();
-        let (all_table, all_groups) =
-            launch_table(&groups, |_| true).map_err(GpuError::TooLarge)?;
         let mut signatures: Vec<Signature> = jobs.iter().map(|j| j.sig).collect();
         signatures.sort();
         signatures.dedup();
-        let mut subsets = Vec::new();
-        let mut tables = vec![(TABLE_ALL, all_table)];
-        for sig in signatures {
-            let name = TABLES[sig.index()];
-            let (table, totals) =
-                launch_table(&groups, |k| jobs[k].sig == sig).map_err(GpuError::TooLarge)?;
-            tables.push((name, table));
-            subsets.push(Subset {
-                table: name,
-                groups: totals,
-                sig,
-            });
-        }
-        let all = Subset {
-            table: TABLE_ALL,
-            groups: all_groups,
-            sig: jobs[0].sig,
-        };
+        let tables: Vec<&'static str> = std::iter::once(TABLE_ALL)
+            .chain(signatures.iter().map(|sig| TABLES[sig.index()]))
+            .collect();
 
         // The branches some epoch takes: the optional buffers are made only for them.
         let branches = specs
@@ -157,17 +144,18 @@ impl GpuEpoch {
             .zip(&cells)
             .map(|(input, &(class, cell))| (input.0, cell * total.get(class)))
             .collect();
-        regions.extend(tables.iter().map(|(name, t)| (*name, 4 * t.len() as u64)));
+        let table_bytes = table_bytes(jobs.len() as u64);
+        regions.extend(tables.iter().map(|&name| (name, table_bytes)));
         for &(name, bytes) in &regions {
             self.pool.get(&ctx, name, bytes)?;
         }
         let sizes: Vec<Sizes> = jobs.iter().map(|j| Sizes::of(&j.params)).collect();
-        let jobs: &[&mut Job] = jobs;
         let threads = rayon::current_num_threads().max(1);
         self.scratch.resize_with(threads, Default::default);
         let scratch = &self.scratch;
+        let mut launches = None;
         // The mapped bytes are cut into each epoch's parts; the epochs are then packed and
-        // written in parallel.
+        // written in parallel, and the launch tables written for the sizes they were packed to.
         self.uploader.upload(&ctx, &regions, |mut rest| {
             let mut parts: Vec<Vec<MappedPart<'_>>> = (0..jobs.len())
                 .map(|_| Vec::with_capacity(INPUTS.len()))
@@ -179,14 +167,9 @@ impl GpuEpoch {
                     rest = tail;
                 }
             }
-            for (_, table) in &tables {
-                let (mut mine, tail) = rest.split_at(4 * table.len());
-                mine.copy_from_slice(bytemuck::cast_slice(table));
-                rest = tail;
-            }
             parts
                 .into_par_iter()
-                .zip(jobs.par_iter().zip(specs))
+                .zip(jobs.par_iter_mut().zip(specs))
                 .try_for_each(|(part, (job, &(s, m, _)))| {
                     let mine = rayon::current_thread_index().unwrap_or(0) % threads;
                     // A poisoned layout is still sound: packing clears it first.
@@ -199,8 +182,32 @@ impl GpuEpoch {
                     {
                         region.slice(..data.len()).copy_from_slice(data);
                     }
-                    Ok(())
-                })
+                    Ok::<(), GpuError>(())
+                })?;
+            let groups: Vec<[u64; CLASSES]> =
+                jobs.iter().map(|j| Launch::per_epoch(&j.params)).collect();
+            let mut subsets = Vec::with_capacity(signatures.len());
+            let mut all = None;
+            for (k, &name) in tables.iter().enumerate() {
+                let sig = signatures.get(k.wrapping_sub(1)).copied();
+                let (table, totals) =
+                    launch_table(&groups, |e| sig.is_none_or(|sig| jobs[e].sig == sig))
+                        .map_err(GpuError::TooLarge)?;
+                let (mut mine, tail) = rest.split_at(table_bytes as usize);
+                mine.copy_from_slice(bytemuck::cast_slice(&table));
+                rest = tail;
+                let subset = Subset {
+                    table: name,
+                    groups: totals,
+                    sig: sig.unwrap_or(jobs[0].sig),
+                };
+                match sig {
+                    None => all = Some(subset),
+                    Some(_) => subsets.push(subset),
+                }
+            }
+            launches = all.map(|all| (all, subsets));
+            Ok(())
         })?;
 
         // Working buffers, the optional ones only for the branches some epoch takes.
@@ -209,7 +216,7 @@ impl GpuEpoch {
                 self.pool.get(&ctx, name, cell * total.get(class))?;
             }
         }
-        Ok((all, subsets))
+        launches.ok_or_else(|| GpuError::Device("internal: no launch table was written".into()))
     }
 }
 
@@ -233,13 +240,20 @@ fn validator_bound(s: &Snapshot, m: &MechanismInput, old: &[bool]) -> usize {
 }
 
 /// Mesa's software adapter (llvmpipe) ends any shader invocation after 65,535 loop iterations in
-/// total, silently. Two kernels can loop that long in one invocation: the weighted median with
+/// total, silently. Three kernels can loop that long in one invocation: the weighted median with
 /// more validators than fit in workgroup memory (one invocation walks a whole column per round),
-/// and the liquid-alpha merge of a very long row. Such epochs are refused there, never computed
-/// wrong; a hardware GPU has no such limit.
-fn software_limits(sig: Signature, validators: usize, shape: &Shape) -> Result<(), GpuError> {
+/// the liquid-alpha merge of a very long row, and the column lists' walk of a very long row whose
+/// columns repeat. Such epochs are refused there, never computed wrong; a hardware GPU has no
+/// such limit.
+fn software_limits(
+    sig: Signature,
+    validators: usize,
+    shape: &Shape,
+    m: &MechanismInput,
+) -> Result<(), GpuError> {
     const MAX_VALIDATORS: usize = SHARED_VALIDATORS;
     const MAX_ROW: usize = 30_000;
+    const MAX_REPEATING_ROW: usize = 60_000;
     if validators > MAX_VALIDATORS {
         return Err(GpuError::TooLarge(format!(
             "{validators} active validators: past {MAX_VALIDATORS} the consensus kernel loops longer per \
@@ -254,6 +268,23 @@ fn software_limits(sig: Signature, validators: usize, shape: &Shape) -> Result<(
              invocation than the software adapter (llvmpipe) allows (65,535 iterations); use a hardware GPU or \
              --backend cpu"
         )));
+    }
+    // Only a row whose columns do not strictly increase may repeat one (then one invocation
+    // walks it whole); the rows are looked at only when the longest packed row passes the limit.
+    if row > MAX_REPEATING_ROW {
+        let increasing = |r: &SparseRowU16| r.windows(2).all(|w| w[0].0 < w[1].0);
+        let long = m
+            .weights
+            .iter()
+            .chain(&m.bonds)
+            .filter(|r| r.len() > MAX_REPEATING_ROW);
+        if let Some(r) = long.filter(|r| !increasing(r)).map(Vec::len).max() {
+            return Err(GpuError::TooLarge(format!(
+                "a row of {r} weight or bond entries whose columns do not strictly increase: past \
+                 {MAX_REPEATING_ROW} building its column lists loops longer per invocation than the software \
+                 adapter (llvmpipe) allows (65,535 iterations); use a hardware GPU or --backend cpu"
+            )));
+        }
     }
     Ok(())
 }

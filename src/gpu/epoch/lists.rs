@@ -1,0 +1,182 @@
+//! The column lists, built on the GPU for every epoch of a batch (shaders/column_lists.wgsl):
+//! each matrix's entries ordered by column, then row, which the column-wise kernels walk
+//! (consensus, incentive, column normalisation).
+
+use super::*;
+
+/// A matrix whose column lists the GPU builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Listed {
+    Weights,
+    Bonds,
+}
+
+impl Listed {
+    /// Its entries, row pointers, distinct-row flags, and the column lists built.
+    fn buffers(self) -> [&'static str; 5] {
+        match self {
+            Listed::Weights => [
+                "w_entry",
+                "w_row_ptr",
+                "w_distinct",
+                "w_col_ptr",
+                "w_col_idx",
+            ],
+            Listed::Bonds => [
+                "b_entry",
+                "b_row_ptr",
+                "b_distinct",
+                "b_col_ptr",
+                "b_col_idx",
+            ],
+        }
+    }
+}
+
+impl GpuEpoch {
+    /// Builds a matrix's column lists for every epoch of `sub` (shaders/column_lists.wgsl: five
+    /// launches, through the per-slot counters in `col_hist`).
+    pub(super) fn column_lists(
+        &self,
+        pass: &mut wgpu::ComputePass<'_>,
+        sub: &Subset,
+        m: Listed,
+    ) -> Result<(), GpuError> {
+        let (per_entry, count, scatter) = match m {
+            Listed::Weights => (Launch::ItemsW, "lists_count_w", "lists_scatter_w"),
+            Listed::Bonds => (Launch::ItemsB, "lists_count_b", "lists_scatter_b"),
+        };
+        let [entry, row_ptr, distinct, col_ptr, col_idx] = m.buffers();
+        let binds = [
+            (0, "params"),
+            (1, entry),
+            (2, row_ptr),
+            (3, distinct),
+            (4, "row_slot"),
+            (5, "col_hist"),
+            (6, col_ptr),
+            (7, col_idx),
+        ];
+        for (entry, launch) in [
+            ("lists_clear", Launch::ItemsX),
+            (count, per_entry),
+            ("lists_scan", Launch::ItemsN),
+            ("lists_offsets", Launch::One),
+            (scatter, per_entry),
+        ] {
+            self.dispatch(pass, sub, "column_lists", entry, &binds, launch)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::batch::assign_offsets;
+    use super::*;
+    use crate::gen::{generate, GenParams, Mode};
+    use crate::gpu::layout::Wanted;
+    use crate::gpu::{AdapterChoice, GpuEngine};
+
+    /// Snapshots whose rows hold what a column list must order: repeated and unordered columns
+    /// (weights and bonds), bond columns ≥ n, empty rows; Yuma 2 and Yuma 3, several sizes.
+    fn awkward_batch() -> Vec<Snapshot> {
+        let sizes = [(1, 1), (7, 3), (256, 64), (257, 5), (300, 40)];
+        sizes
+            .iter()
+            .enumerate()
+            .map(|(k, &(n, v))| {
+                let mode = if k % 2 == 0 { Mode::Yuma2 } else { Mode::Yuma3 };
+                let mut s = generate(&GenParams::new(n, v, 11 + k as u64, mode)).expect("gen");
+                let n = s.len() as u16;
+                let m = &mut s.mechanisms[0];
+                for (i, row) in m.weights.iter_mut().enumerate().step_by(3) {
+                    // A repeated column, then one out of order.
+                    row.push((i as u16 % n, 9));
+                    row.push((0, 5));
+                }
+                for (i, row) in m.bonds.iter_mut().enumerate().step_by(2) {
+                    row.push((n + i as u16 % 3, 4));
+                    if i % 4 == 0 {
+                        row.insert(0, (n - 1, 1));
+                        row.push((n - 1, 2));
+                    }
+                }
+                if let Some(row) = m.weights.last_mut() {
+                    row.clear();
+                }
+                s
+            })
+            .collect()
+    }
+
+    #[test]
+    fn column_lists_equal_the_host_twin() {
+        let test = "column_lists_equal_the_host_twin";
+        let mut engine = match GpuEngine::new(AdapterChoice::Any) {
+            Ok(g) => g,
+            Err(e) if std::env::var("YUMA_REQUIRE_GPU").is_ok_and(|v| v == "1") => {
+                panic!("{test}: YUMA_REQUIRE_GPU=1 but the GPU engine is unavailable: {e}")
+            }
+            Err(e) => {
+                eprintln!("{test}: skipped: no GPU adapter ({e})");
+                return;
+            }
+        };
+        let gpu = engine.epoch_mut();
+        let batch = awkward_batch();
+        let specs: Vec<MechanismJob<'_>> = batch
+            .iter()
+            .map(|s| (s, &s.mechanisms[0], 1_000_000_000))
+            .collect();
+        let shapes: Vec<Shape> = batch
+            .iter()
+            .map(|s| Shape::of_mechanism(s, &s.mechanisms[0]))
+            .collect();
+        for (k, out) in gpu.run_batch(&specs, &shapes).iter().enumerate() {
+            assert!(out.is_ok(), "epoch {k}: {:?}", out.as_ref().err());
+        }
+        let mut params: Vec<EpochParams> = batch
+            .iter()
+            .zip(&shapes)
+            .map(|(s, sh)| EpochParams::new(s, 0, sh.nnz_w, sh.nnz_b, sh.slots))
+            .collect();
+        let total = assign_offsets(&mut params.iter_mut().collect::<Vec<_>>()).expect("offsets");
+        let read = gpu
+            .pool
+            .read(
+                &gpu.ctx,
+                &[
+                    ("w_col_ptr", 4 * total.n1),
+                    ("w_col_idx", 4 * total.e),
+                    ("b_col_ptr", 4 * total.n1),
+                    ("b_col_idx", 4 * total.e),
+                ],
+            )
+            .expect("read back");
+        let read: Vec<Vec<u32>> = read.iter().map(|b| u8s_to(b)).collect();
+        for (k, (s, p)) in batch.iter().zip(&params).enumerate() {
+            let m = &s.mechanisms[0];
+            let host = EpochLayout::new(&m.weights, &m.bonds, s.len(), Wanted::ALL);
+            let mut matrices = vec![("weights", &host.weights, &read[0], &read[1])];
+            if !s.hyperparams.yuma3_enabled {
+                matrices.push(("bonds", &host.bonds, &read[2], &read[3]));
+            }
+            for (what, csr, ptr, idx) in matrices {
+                let (o_n1, o_e) = (p.o_n1 as usize, p.o_e as usize);
+                let gpu_ptr = &ptr[o_n1..o_n1 + s.len() + 1];
+                assert_eq!(
+                    gpu_ptr, csr.col_ptr,
+                    "epoch {k} (n = {}): {what} col_ptr",
+                    s.n
+                );
+                let gpu_idx = &idx[o_e..o_e + csr.col_idx.len()];
+                assert_eq!(
+                    gpu_idx, csr.col_idx,
+                    "epoch {k} (n = {}): {what} col_idx",
+                    s.n
+                );
+            }
+        }
+    }
+}
