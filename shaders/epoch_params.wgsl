@@ -23,6 +23,7 @@ struct Params {
     o_e: u32,            // offset of entry index arrays (class E: max(nnz_w, nnz_b) cells)
     o_s: u32,            // offset of per-slot arrays (class S: n_slots cells)
     o_x: u32,            // offset of matrix values (class X: max(n_slots·n, nnz_w, nnz_b) cells)
+                         // (each part is cut for the host's bounds on these sizes: at least them)
     _pad0: u32,
     _pad1: u32,
     _pad2: u32,

@@ -132,36 +132,43 @@ fn many_validators_are_exact_or_refused() {
     }
 }
 
-/// A row of 60,001 entries that all name column 0: its column lists are walked by one
-/// invocation, past what the software adapter allows, so llvmpipe refuses the epoch (saying
-/// why) and a hardware GPU computes it exactly.
+/// Rows whose columns repeat, so long that one invocation would walk past what the software
+/// adapter allows: 60,001 entries naming column 0 (the column lists' walk of the row), and 40,000
+/// (the column-wise kernels' two passes over column 0). llvmpipe refuses each epoch, saying why;
+/// a hardware GPU computes it exactly.
 #[test]
-fn a_long_repeating_row_is_exact_or_refused() {
-    let Some(mut gpu) = common::gpu::gpu_engine("a_long_repeating_row_is_exact_or_refused") else {
+fn long_repeating_rows_are_exact_or_refused() {
+    let Some(mut gpu) = common::gpu::gpu_engine("long_repeating_rows_are_exact_or_refused") else {
         return;
     };
-    let mut s = yuma::gen::generate(&yuma::gen::GenParams::new(4, 2, 3, yuma::gen::Mode::Yuma2))
-        .expect("valid");
-    s.mechanisms[0].weights[0] = vec![(0, 1); 60_001];
-    let cpu = yuma::epoch::run_snapshot(&s, None);
-    match gpu.run_snapshot(&s) {
-        Ok(got) => {
-            assert!(
-                !gpu.context().is_software(),
-                "the software adapter must refuse it"
-            );
-            let diffs = yuma::compare::compare(&cpu, &got);
-            assert!(diffs.is_empty(), "first difference: {}", diffs[0]);
-        }
-        Err(e) => {
-            assert!(
-                gpu.context().is_software(),
-                "a hardware GPU must compute it: {e}"
-            );
-            assert!(
-                e.to_string().contains("do not strictly increase"),
-                "the refusal says why: {e}"
-            );
+    for (len, why) in [
+        (60_001, "do not strictly increase"),
+        (40_000, "a column of 40000 weight entries"),
+    ] {
+        let mut s =
+            yuma::gen::generate(&yuma::gen::GenParams::new(4, 2, 3, yuma::gen::Mode::Yuma2))
+                .expect("valid");
+        s.mechanisms[0].weights[0] = vec![(0, 1); len];
+        let cpu = yuma::epoch::run_snapshot(&s, None);
+        match gpu.run_snapshot(&s) {
+            Ok(got) => {
+                assert!(
+                    !gpu.context().is_software(),
+                    "{len}: the software adapter must refuse it"
+                );
+                let diffs = yuma::compare::compare(&cpu, &got);
+                assert!(diffs.is_empty(), "{len}: first difference: {}", diffs[0]);
+            }
+            Err(e) => {
+                assert!(
+                    gpu.context().is_software(),
+                    "{len}: a hardware GPU must compute it: {e}"
+                );
+                assert!(
+                    e.to_string().contains(why),
+                    "{len}: the refusal says why: {e}"
+                );
+            }
         }
     }
 }

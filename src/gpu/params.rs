@@ -32,7 +32,8 @@ pub struct EpochParams {
     pub epoch: u32,
     /// Offsets of this epoch's part of the batch's shared buffers, per size class (cells): per
     /// uid (n), pointers (n + 1), entry indices (max(nnz_w, nnz_b)), slots (n_slots), matrix
-    /// values (max(n_slots·n, nnz_w, nnz_b)).
+    /// values (max(n_slots·n, nnz_w, nnz_b)). The parts are cut for the sizes `Shape::of`
+    /// bounds; `nnz_w` and `n_slots` hold the exact sizes packing gave, which may be smaller.
     pub o_n: u32,
     pub o_n1: u32,
     pub o_e: u32,

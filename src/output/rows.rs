@@ -28,6 +28,18 @@ impl<T> Rows<T> {
         }
     }
 
+    /// Rows from their parts: row i ends at `ends[i]` in `entries` (`ends` non-decreasing, its
+    /// last value `entries.len()`; panics otherwise).
+    pub fn from_parts(ends: Vec<u32>, entries: Vec<(u16, T)>) -> Rows<T> {
+        let last = ends.last().map_or(0, |&e| e as usize);
+        assert!(
+            ends.windows(2).all(|w| w[0] <= w[1]) && last == entries.len(),
+            "row ends must rise to the {} entries",
+            entries.len()
+        );
+        Rows { ends, entries }
+    }
+
     /// Appends a row holding `row`'s entries, in order.
     pub fn push_row(&mut self, row: impl IntoIterator<Item = (u16, T)>) {
         self.entries.extend(row);
@@ -147,5 +159,13 @@ mod tests {
         assert_eq!(json, want);
         assert_eq!(json, "[[],[[3,-1],[0,7]],[],[[2,5]]]");
         assert_eq!(serde_json::to_string(&rows).unwrap(), json);
+        let parts = Rows::from_parts(rows.ends().to_vec(), rows.entries().to_vec());
+        assert_eq!(parts, rows);
+    }
+
+    #[test]
+    #[should_panic(expected = "row ends must rise")]
+    fn parts_whose_ends_miss_the_entries_are_refused() {
+        Rows::from_parts(vec![1, 3], vec![(0, 1u16), (1, 2)]);
     }
 }

@@ -26,7 +26,9 @@ pub enum Class {
     X,
 }
 
-/// Cells of each class one epoch takes (or, summed, a batch).
+/// Cells of each class one epoch takes (or, summed, a batch). From an epoch's parameters: before
+/// packing, the bounds its parts are cut for (`assign_offsets`); after, its exact sizes (the
+/// launch tables).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Sizes {
     /// Epochs: 1 for one epoch.

@@ -79,7 +79,8 @@ mod tests {
     use crate::gpu::{AdapterChoice, GpuEngine};
 
     /// Snapshots whose rows hold what a column list must order: repeated and unordered columns
-    /// (weights and bonds), bond columns ≥ n, empty rows; Yuma 2 and Yuma 3, several sizes.
+    /// (weights and bonds), columns ≥ n (weight ones dropped, bond ones kept), empty rows; Yuma 2
+    /// and Yuma 3, several sizes.
     fn awkward_batch() -> Vec<Snapshot> {
         let sizes = [(1, 1), (7, 3), (256, 64), (257, 5), (300, 40)];
         sizes
@@ -91,9 +92,13 @@ mod tests {
                 let n = s.len() as u16;
                 let m = &mut s.mechanisms[0];
                 for (i, row) in m.weights.iter_mut().enumerate().step_by(3) {
-                    // A repeated column, then one out of order.
+                    // A repeated column, then one out of order, and on every other such row a
+                    // column past n (dropped by packing: the epoch's parts are cut for more).
                     row.push((i as u16 % n, 9));
                     row.push((0, 5));
+                    if i % 2 == 0 {
+                        row.push((n + 2, 7));
+                    }
                 }
                 for (i, row) in m.bonds.iter_mut().enumerate().step_by(2) {
                     row.push((n + i as u16 % 3, 4));

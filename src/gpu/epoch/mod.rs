@@ -12,6 +12,7 @@ mod capture;
 mod encode;
 mod encode_bonds;
 mod footprint;
+mod limits;
 mod lists;
 mod stats;
 mod upload;
@@ -622,18 +623,23 @@ fn build_output(s: &Snapshot, parts: &[&[u8]], packed: &[&[u8]]) -> EpochOutput 
     let offsets = u32s(12);
     let (entries, vals) = (typed::<u32>(packed[0]), typed::<i64>(packed[1]));
     let new_permit: Vec<bool> = u32s(8).iter().map(|&x| x != 0).collect();
-    let mut ema_bonds = Rows::with_capacity(n, entries.len());
+    // Every row's final bonds lie end to end: one pass builds them all.
+    let (first, last) = (offsets[0] as usize, offsets[n] as usize);
+    let ema_bonds = Rows::from_parts(
+        offsets[1..].iter().map(|&o| o - offsets[0]).collect(),
+        entries[first..last]
+            .iter()
+            .zip(&vals[first..last])
+            .map(|(&e, &v)| (e as u16, v))
+            .collect(),
+    );
     let mut bonds = Rows::with_capacity(n, entries.len());
     for (ends, &permit) in offsets.windows(2).zip(&new_permit) {
-        let range = ends[0] as usize..ends[1] as usize;
-        let entries = &entries[range.clone()];
-        ema_bonds.push_row(
-            entries
-                .iter()
-                .zip(&vals[range])
-                .map(|(&e, &v)| (e as u16, v)),
-        );
-        let kept = if permit { entries } else { &[] };
+        let kept = if permit {
+            &entries[ends[0] as usize..ends[1] as usize]
+        } else {
+            &[]
+        };
         bonds.push_row(kept.iter().map(|&e| (e as u16, (e >> 16) as u16)));
     }
     let to_u16 = |v: &[u32]| v.iter().map(|&x| x as u16).collect::<Vec<u16>>();

@@ -6,9 +6,9 @@
 
 use super::batch::{assign_offsets, launch_table, Class, Launch, Sizes, CLASSES};
 use super::footprint::{table_bytes, Branches, INPUTS, TABLES, TABLE_ALL, WORKING};
+use super::limits::software_limits;
 use super::*;
 use crate::gpu::layout::Shape;
-use crate::snapshot::SparseRowU16;
 
 const VIEW_CSR: MatView = MatView {
     dense: 0,
@@ -237,54 +237,4 @@ fn validator_bound(s: &Snapshot, m: &MechanismInput, old: &[bool]) -> usize {
     (0..s.len())
         .filter(|&i| old[i] && !inactive[i] && (s.alpha_stake[i] > 0 || s.tao_stake[i] > 0))
         .count()
-}
-
-/// Mesa's software adapter (llvmpipe) ends any shader invocation after 65,535 loop iterations in
-/// total, silently. Three kernels can loop that long in one invocation: the weighted median with
-/// more validators than fit in workgroup memory (one invocation walks a whole column per round),
-/// the liquid-alpha merge of a very long row, and the column lists' walk of a very long row whose
-/// columns repeat. Such epochs are refused there, never computed wrong; a hardware GPU has no
-/// such limit.
-fn software_limits(
-    sig: Signature,
-    validators: usize,
-    shape: &Shape,
-    m: &MechanismInput,
-) -> Result<(), GpuError> {
-    const MAX_VALIDATORS: usize = SHARED_VALIDATORS;
-    const MAX_ROW: usize = 30_000;
-    const MAX_REPEATING_ROW: usize = 60_000;
-    if validators > MAX_VALIDATORS {
-        return Err(GpuError::TooLarge(format!(
-            "{validators} active validators: past {MAX_VALIDATORS} the consensus kernel loops longer per \
-             invocation than the software adapter (llvmpipe) allows (65,535 iterations); use a hardware GPU or \
-             --backend cpu"
-        )));
-    }
-    let row = shape.longest_row;
-    if sig.liquid && row > MAX_ROW {
-        return Err(GpuError::TooLarge(format!(
-            "a row of {row} weight or bond entries: past {MAX_ROW} the liquid-alpha merge loops longer per \
-             invocation than the software adapter (llvmpipe) allows (65,535 iterations); use a hardware GPU or \
-             --backend cpu"
-        )));
-    }
-    // Only a row whose columns do not strictly increase may repeat one (then one invocation
-    // walks it whole); the rows are looked at only when the longest packed row passes the limit.
-    if row > MAX_REPEATING_ROW {
-        let increasing = |r: &SparseRowU16| r.windows(2).all(|w| w[0].0 < w[1].0);
-        let long = m
-            .weights
-            .iter()
-            .chain(&m.bonds)
-            .filter(|r| r.len() > MAX_REPEATING_ROW);
-        if let Some(r) = long.filter(|r| !increasing(r)).map(Vec::len).max() {
-            return Err(GpuError::TooLarge(format!(
-                "a row of {r} weight or bond entries whose columns do not strictly increase: past \
-                 {MAX_REPEATING_ROW} building its column lists loops longer per invocation than the software \
-                 adapter (llvmpipe) allows (65,535 iterations); use a hardware GPU or --backend cpu"
-            )));
-        }
-    }
-    Ok(())
 }
