@@ -97,6 +97,29 @@ fn every_kernel_matches_its_cpu_twin_on_awkward_sizes() {
     eprintln!("{checked} snapshots: every stage equal");
 }
 
+/// `s` on the GPU: on a hardware GPU equal to the CPU; on the software adapter refused with an
+/// error containing `why` (`must_refuse`: it may not run there at all), never computed wrong.
+fn exact_or_refused(gpu: &mut yuma::gpu::GpuEngine, s: &Snapshot, why: &str, must_refuse: bool) {
+    let cpu = yuma::epoch::run_snapshot(s, None);
+    match gpu.run_snapshot(s) {
+        Ok(got) => {
+            assert!(
+                !(must_refuse && gpu.context().is_software()),
+                "{why}: the software adapter must refuse it"
+            );
+            let diffs = yuma::compare::compare(&cpu, &got);
+            assert!(diffs.is_empty(), "{why}: first difference: {}", diffs[0]);
+        }
+        Err(e) => {
+            assert!(
+                gpu.context().is_software(),
+                "{why}: a hardware GPU must compute it: {e}"
+            );
+            assert!(e.to_string().contains(why), "the refusal says why: {e}");
+        }
+    }
+}
+
 /// More than 1,024 validators: on a hardware GPU the thread-per-column consensus kernel runs and
 /// must equal the CPU; on the software adapter the epoch is refused with a clear error, never
 /// computed wrong.
@@ -113,23 +136,7 @@ fn many_validators_are_exact_or_refused() {
     ))
     .expect("valid");
     s.hyperparams.max_allowed_validators = 2048;
-    let cpu = yuma::epoch::run_snapshot(&s, None);
-    match gpu.run_snapshot(&s) {
-        Ok(got) => {
-            let diffs = yuma::compare::compare(&cpu, &got);
-            assert!(diffs.is_empty(), "first difference: {}", diffs[0]);
-        }
-        Err(e) => {
-            assert!(
-                gpu.context().is_software(),
-                "a hardware GPU must compute it: {e}"
-            );
-            assert!(
-                e.to_string().contains("validators"),
-                "the refusal says why: {e}"
-            );
-        }
-    }
+    exact_or_refused(&mut gpu, &s, "validators", false);
 }
 
 /// Rows whose columns repeat, so long that one invocation would walk past what the software
@@ -149,26 +156,6 @@ fn long_repeating_rows_are_exact_or_refused() {
             yuma::gen::generate(&yuma::gen::GenParams::new(4, 2, 3, yuma::gen::Mode::Yuma2))
                 .expect("valid");
         s.mechanisms[0].weights[0] = vec![(0, 1); len];
-        let cpu = yuma::epoch::run_snapshot(&s, None);
-        match gpu.run_snapshot(&s) {
-            Ok(got) => {
-                assert!(
-                    !gpu.context().is_software(),
-                    "{len}: the software adapter must refuse it"
-                );
-                let diffs = yuma::compare::compare(&cpu, &got);
-                assert!(diffs.is_empty(), "{len}: first difference: {}", diffs[0]);
-            }
-            Err(e) => {
-                assert!(
-                    gpu.context().is_software(),
-                    "{len}: a hardware GPU must compute it: {e}"
-                );
-                assert!(
-                    e.to_string().contains(why),
-                    "{len}: the refusal says why: {e}"
-                );
-            }
-        }
+        exact_or_refused(&mut gpu, &s, why, true);
     }
 }
