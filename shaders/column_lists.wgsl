@@ -9,7 +9,7 @@
 //   lists_count_*       col_hist[s][j] = entries of column j in slot s's row
 //   lists_scan          col_hist[s][j] = Σ_{s' < s} col_hist[s'][j] (exclusive, down the
 //                       slots); col_ptr[j + 1] = the column's total
-//   lists_offsets       col_ptr[j] = Σ_{j' < j} total_j'
+//   (offsets.wgsl)      col_ptr[j] = Σ_{j' < j} total_j'
 //   lists_scatter_*     entry k at (slot s, column j): col_idx[col_ptr[j] + col_hist[s][j]] = k;
 //                       a row whose columns repeat is walked in storage order by the invocation
 //                       of its first entry, each entry taking the next place of its column.
@@ -100,30 +100,6 @@ fn lists_scan(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
         run += c;
     }
     col_ptr[params.o_n1 + j + 1u] = run;
-}
-
-// One workgroup per epoch: the column totals in col_ptr[1..=n] become their inclusive prefix
-// sums, col_ptr[0] = 0.
-@compute @workgroup_size(256)
-fn lists_offsets(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
-    if enter(L_ONE, wid, nwg, lid3.x) == NONE {
-        return;
-    }
-    let lid = lid3.x;
-    let share = contiguous_chunk(lid, params.n);
-    let first = params.o_n1 + 1u;
-    var sum = 0u;
-    for (var j = share.x; j < share.y; j++) {
-        sum += col_ptr[first + j];
-    }
-    var run = workgroup_scan(lid, sum) - sum;
-    for (var j = share.x; j < share.y; j++) {
-        run += col_ptr[first + j];
-        col_ptr[first + j] = run;
-    }
-    if lid == 0u {
-        col_ptr[params.o_n1] = 0u;
-    }
 }
 
 fn scatter(k: u32, nnz: u32) {

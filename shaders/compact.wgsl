@@ -2,7 +2,7 @@
 // list (row offsets by an exclusive scan), each with its I32F32 bits (`out_val`) and, in one
 // word (`out_entry`), its column j and u16(x·65535): j | u16 << 16.
 //   count_rows:   live entries per row        (one workgroup per row)
-//   scan_rows:    exclusive scan of the counts (one workgroup)
+//   (offsets.wgsl: the counts become the row offsets, one workgroup)
 //   scan_epochs:  each epoch's start in the batch's packed list (one workgroup for the batch)
 //   compact_rows: order-preserving copy       (one workgroup per row)
 // The packed lists of a batch's epochs follow each other, from bond_base[e] for epoch e, so the
@@ -31,31 +31,6 @@ fn count_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     let total = workgroup_scan(lid, c);
     if lid == WG - 1u {
         row_offset[params.o_n1 + i + 1u] = total;
-    }
-}
-
-// One workgroup: row_offset[0] = 0 and row_offset[i + 1] = Σ_{r ≤ i} count_r.
-@compute @workgroup_size(256)
-fn scan_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
-    if enter(L_ONE, wid, nwg, lid3.x) == NONE {
-        return;
-    }
-    let lid = lid3.x;
-    let n = params.n;
-    let share = contiguous_chunk(lid, n);
-    let begin = share.x;
-    let end = share.y;
-    var c = 0u;
-    for (var i = begin; i < end; i++) {
-        c += row_offset[params.o_n1 + i + 1u];
-    }
-    var running = workgroup_scan(lid, c) - c;
-    for (var i = begin; i < end; i++) {
-        running += row_offset[params.o_n1 + i + 1u];
-        row_offset[params.o_n1 + i + 1u] = running;
-    }
-    if lid == 0u {
-        row_offset[params.o_n1 + 0] = 0u;
     }
 }
 

@@ -47,6 +47,7 @@ pub const STAGES: &[(&str, &str)] = &[
     ("dividends", row_stage_source!("dividends.wgsl")),
     ("emission", stage_source!("emission.wgsl")),
     ("compact", row_stage_source!("compact.wgsl")),
+    ("offsets", stage_source!("offsets.wgsl")),
 ];
 
 /// Parses and validates a stage's WGSL with naga (64-bit integers enabled).

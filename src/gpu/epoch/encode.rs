@@ -107,6 +107,18 @@ impl GpuEpoch {
         )
     }
 
+    /// Turns per-row (or per-column) counts in `pointers` (cells 1..=n of each epoch's part)
+    /// into offsets, for every epoch of `sub` (shaders/offsets.wgsl).
+    pub(super) fn offsets(
+        &self,
+        pass: &mut wgpu::ComputePass<'_>,
+        sub: &Subset,
+        pointers: &'static str,
+    ) -> Result<(), GpuError> {
+        let binds = [(0, "params"), (1, pointers)];
+        self.dispatch(pass, sub, "offsets", "offsets", &binds, Launch::One)
+    }
+
     pub(super) fn dividends(
         &self,
         pass: &mut wgpu::ComputePass<'_>,

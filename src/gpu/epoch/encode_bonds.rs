@@ -290,7 +290,7 @@ impl GpuEpoch {
             &compact_binds,
             Launch::GroupsN,
         )?;
-        self.dispatch(e, sub, "compact", "scan_rows", &compact_binds, Launch::One)?;
+        self.offsets(e, sub, "row_offset")?;
         self.dispatch(
             e,
             sub,

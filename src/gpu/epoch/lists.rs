@@ -57,15 +57,25 @@ impl GpuEpoch {
             (6, col_ptr),
             (7, col_idx),
         ];
-        for (entry, launch) in [
-            ("lists_clear", Launch::ItemsX),
-            (count, per_entry),
-            ("lists_scan", Launch::ItemsN),
-            ("lists_offsets", Launch::One),
-            (scatter, per_entry),
-        ] {
-            self.dispatch(pass, sub, "column_lists", entry, &binds, launch)?;
-        }
+        self.dispatch(
+            pass,
+            sub,
+            "column_lists",
+            "lists_clear",
+            &binds,
+            Launch::ItemsX,
+        )?;
+        self.dispatch(pass, sub, "column_lists", count, &binds, per_entry)?;
+        self.dispatch(
+            pass,
+            sub,
+            "column_lists",
+            "lists_scan",
+            &binds,
+            Launch::ItemsN,
+        )?;
+        self.offsets(pass, sub, col_ptr)?;
+        self.dispatch(pass, sub, "column_lists", scatter, &binds, per_entry)?;
         Ok(())
     }
 }
