@@ -32,6 +32,7 @@ use yuma::epoch::bonds::{self, yuma3};
 use yuma::epoch::{consensus, incentive, permits, stake, weights};
 use yuma::fixed::{u16_proportion, Sparse, I32F32};
 use yuma::gen::{generate, GenParams, Mode};
+use yuma::gpu::epoch::InputPacker;
 use yuma::gpu::layout::{EpochLayout, Wanted};
 use yuma::gpu::{AdapterChoice, GpuEngine};
 use yuma::snapshot::Snapshot;
@@ -319,9 +320,11 @@ fn stages(c: &mut Criterion) {
 }
 
 /// The host side of the GPU path that is not a kernel: packing one mechanism's weights and bonds
-/// into CSR, and (liquid alpha) each weight row's column order: what every GPU epoch does before
-/// its upload, into the allocations of the epoch before (`layout` also builds the column lists,
-/// which the GPU builds for itself).
+/// into CSR, and (liquid alpha) each weight row's column order, into the allocations of the epoch
+/// before. `layout` is the plain packing the per-stage checks read (it also builds the column
+/// lists, which the GPU builds for itself); `engine_writer` is what every GPU epoch does before
+/// its upload: every input written into its parts (here plain memory, in a batch the mapped
+/// upload).
 fn gpu_host_packing(c: &mut Criterion) {
     let mut group = c.benchmark_group("stage/gpu_host_packing");
     for (n, v) in cpu_sizes() {
@@ -343,6 +346,12 @@ fn gpu_host_packing(c: &mut Criterion) {
             BenchmarkId::new("layout_yuma3_liquid", format!("n{n}_v{v}")),
             &s,
             |b, s| b.iter(|| lay.repack(black_box(&m.weights), &m.bonds, s.len(), yuma3)),
+        );
+        let mut writer = InputPacker::default();
+        group.bench_with_input(
+            BenchmarkId::new("engine_writer", format!("n{n}_v{v}")),
+            &s,
+            |b, s| b.iter(|| writer.pack(black_box(s), m).expect("pack")),
         );
     }
     group.finish();

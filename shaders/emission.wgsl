@@ -4,7 +4,9 @@
 //   combined = normalize(combined)
 //   E = 0: validator and combined fall back to active stake, or stake if it sums to 0
 //   rao_i = u64(I96F32(x_i) · I96F32(rao_emission))
-// Also converts the per-uid proportions to the u16 terms the chain stores.
+// Also converts the per-uid proportions to the u16 terms the chain stores, three words per uid
+// for the readback: consensus | trust << 16, incentive | dividends << 16, and
+// stake_u16 | new_permit << 16 | inactive << 17.
 
 @group(0) @binding(1) var<storage, read> incentive: array<i64>;
 @group(0) @binding(2) var<storage, read> dividends: array<i64>;
@@ -16,7 +18,10 @@
 @group(0) @binding(8) var<storage, read_write> validator_share: array<i64>;
 @group(0) @binding(9) var<storage, read_write> combined_share: array<i64>;
 @group(0) @binding(10) var<storage, read_write> rao: array<u64>;
-@group(0) @binding(11) var<storage, read_write> terms_u16: array<u32>;
+@group(0) @binding(11) var<storage, read_write> terms: array<u32>;
+@group(0) @binding(12) var<storage, read> stake_u16: array<u32>;
+@group(0) @binding(13) var<storage, read> new_permit: array<u32>;
+@group(0) @binding(14) var<storage, read> inactive: array<u32>;
 
 @compute @workgroup_size(256)
 fn emission(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
@@ -54,9 +59,12 @@ fn emission(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
         rao[3u * params.o_n + i] = fx_rao(server, params.rao_emission);
         rao[3u * params.o_n + n + i] = fx_rao(validator, params.rao_emission);
         rao[3u * params.o_n + 2u * n + i] = fx_rao(combined, params.rao_emission);
-        terms_u16[4u * params.o_n + i] = fx_to_u16_proportion(consensus[params.o_n + i]);
-        terms_u16[4u * params.o_n + n + i] = fx_to_u16_proportion(trust[params.o_n + i]);
-        terms_u16[4u * params.o_n + 2u * n + i] = fx_to_u16_proportion(incentive[params.o_n + i]);
-        terms_u16[4u * params.o_n + 3u * n + i] = fx_to_u16_proportion(dividends[params.o_n + i]);
+        let at = 3u * (params.o_n + i);
+        let u = params.o_n + i;
+        terms[at] = fx_to_u16_proportion(consensus[u]) | (fx_to_u16_proportion(trust[u]) << 16u);
+        terms[at + 1u] = fx_to_u16_proportion(incentive[u]) | (fx_to_u16_proportion(dividends[u]) << 16u);
+        let permit = select(0u, 1u, new_permit[u] != 0u);
+        let idle = select(0u, 1u, inactive[u] != 0u);
+        terms[at + 2u] = stake_u16[u] | (permit << 16u) | (idle << 17u);
     }
 }

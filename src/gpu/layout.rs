@@ -5,7 +5,10 @@
 //! GPU (shaders/column_lists.wgsl); `Csr::column_lists` is their host twin.
 //!
 //! Reading the weights (dropping entries whose column is ≥ n, keeping order and duplicates) is
-//! done here, while packing; every other rule runs in the kernels.
+//! done here, while packing; every other rule runs in the kernels. The row rules (`pack_row`,
+//! `sorted_row`, `find_slots`) are shared by `EpochLayout`, the plain packing the per-stage
+//! checks read, and the GPU engine's writer (gpu/epoch/pack.rs), which packs straight into the
+//! mapped upload.
 
 use crate::snapshot::{MechanismInput, Snapshot, SparseRowU16};
 
@@ -69,53 +72,37 @@ impl Csr {
         m.distinct.reserve(rows.len());
         m.entry.reserve(rows.iter().map(|r| r.len()).sum());
         m.row_ptr.push(0u32);
-        // Without column lists `counts` is empty and counts nothing.
-        m.col_ptr.resize(if columns { n + 1 } else { 0 }, 0);
-        let mut any_unsorted = false;
-        let counts = &mut m.col_ptr[..];
         for r in rows {
-            // Count the row's columns below n (the only ones listed, whatever `limit` keeps)
-            // while checking that they strictly increase.
-            let mut last = -1i32;
-            let mut increasing = true;
-            for &(j, _) in r {
-                increasing &= i32::from(j) > last;
-                last = i32::from(j);
-                if let Some(c) = counts.get_mut(usize::from(j) + 1) {
-                    *c += 1;
-                }
-            }
-            if increasing && last < limit.min(1 << 16) as i32 {
-                // The common row: every entry kept, its columns distinct.
-                m.entry
-                    .extend(r.iter().map(|&(j, v)| u32::from(j) | u32::from(v) << 16));
-                m.distinct.push(1);
-            } else {
-                any_unsorted |= push_row(&mut m.entry, &mut m.distinct, r, limit);
+            let start = m.entry.len();
+            let order = pack_row(r, limit, &mut m.entry);
+            m.distinct.push(u32::from(order.distinct));
+            if sorted {
+                sorted_row(
+                    &m.entry[start..],
+                    start as u32,
+                    order.unsorted,
+                    &mut m.sorted,
+                );
             }
             m.row_ptr.push(m.entry.len() as u32);
         }
         if columns {
             m.column_lists(n);
         }
-        if sorted {
-            m.sorted.extend(0..m.entry.len() as u32);
-            if any_unsorted {
-                for i in 0..rows.len() {
-                    let seg = &mut m.sorted[m.row_ptr[i] as usize..m.row_ptr[i + 1] as usize];
-                    let entry = &m.entry;
-                    seg.sort_by_key(|&k| col_of(entry[k as usize]));
-                }
-            }
-        }
     }
 
-    /// The column lists (the host twin of shaders/column_lists.wgsl), from the counts of each
-    /// column j below n in `col_ptr[j + 1]`, by a stable counting sort (row order, then storage
-    /// order): `col_ptr[j]` walks column j's slots, ending at column j + 1's start, and is then
-    /// shifted back.
+    /// The column lists (the host twin of shaders/column_lists.wgsl) of the columns below n, by a
+    /// stable counting sort (row order, then storage order): column j's count goes to
+    /// `col_ptr[j + 1]`, the running sums make `col_ptr[j]` walk column j's slots, ending at column
+    /// j + 1's start, and the offsets are then shifted back.
     fn column_lists(&mut self, n: usize) {
         let m = self;
+        m.col_ptr.resize(n + 1, 0);
+        for &e in &m.entry {
+            if let Some(c) = m.col_ptr.get_mut(col_of(e) as usize + 1) {
+                *c += 1;
+            }
+        }
         for j in 0..n {
             m.col_ptr[j + 1] += m.col_ptr[j];
         }
@@ -141,26 +128,81 @@ impl Csr {
     }
 }
 
-/// Appends row `r`'s entries with a column below `limit` to `entry` and marks in `distinct`
-/// whether the row's columns are distinct; returns whether some column is followed by a smaller
-/// one.
-fn push_row(entry: &mut Vec<u32>, distinct: &mut Vec<u32>, r: &SparseRowU16, limit: usize) -> bool {
-    let start = entry.len();
-    entry.extend(
+/// How a packed row's columns are ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowOrder {
+    /// No column repeats: the row's entries can be written into a dense row in parallel (a
+    /// repeated column must be accumulated in storage order).
+    pub distinct: bool,
+    /// Some column is followed by a smaller one.
+    pub unsorted: bool,
+}
+
+/// Appends row `r`'s entries whose column is below `limit` to `out`, in storage order, packed as
+/// the kernels read them (`j | v << 16`), and tells how their columns are ordered.
+pub fn pack_row(r: &SparseRowU16, limit: usize, out: &mut Vec<u32>) -> RowOrder {
+    let mut last = -1i32;
+    let mut increasing = true;
+    for &(j, _) in r {
+        increasing &= i32::from(j) > last;
+        last = i32::from(j);
+    }
+    if increasing && last < limit.min(1 << 16) as i32 {
+        // The common row: every entry kept, its columns strictly increasing.
+        out.extend(r.iter().map(|&(j, v)| u32::from(j) | u32::from(v) << 16));
+        return RowOrder {
+            distinct: true,
+            unsorted: false,
+        };
+    }
+    let start = out.len();
+    out.extend(
         r.iter()
             .filter(|&&(j, _)| usize::from(j) < limit)
             .map(|&(j, v)| u32::from(j) | u32::from(v) << 16),
     );
-    let row = &entry[start..];
+    let row = &out[start..];
     let increasing = row.windows(2).all(|w| col_of(w[0]) < col_of(w[1]));
     let unsorted = row.windows(2).any(|w| col_of(w[1]) < col_of(w[0]));
-    let is_distinct = increasing || {
+    let distinct = increasing || {
         let mut cols: Vec<u32> = row.iter().map(|&e| col_of(e)).collect();
         cols.sort_unstable();
         cols.windows(2).all(|w| w[0] != w[1])
     };
-    distinct.push(u32::from(is_distinct));
-    unsorted
+    RowOrder { distinct, unsorted }
+}
+
+/// Appends the positions of a packed row's entries (`row`, starting at position `start` of its
+/// matrix) in (column, position) order: `start, start + 1, …`, stably sorted by column when
+/// `unsorted` (sorting a row already in order leaves it so).
+pub fn sorted_row(row: &[u32], start: u32, unsorted: bool, out: &mut Vec<u32>) {
+    let at = out.len();
+    out.extend(start..start + row.len() as u32);
+    if unsorted {
+        out[at..].sort_by_key(|&k| col_of(row[(k - start) as usize]));
+    }
+}
+
+/// The slots: rows below n that hold weights or bonds (`w_ptr`, `b_ptr`: the matrices' row
+/// offsets), ascending, into `slot_rows`, and each row's slot (or `u32::MAX`) into `row_slot`.
+pub fn find_slots(
+    w_ptr: &[u32],
+    b_ptr: &[u32],
+    n: usize,
+    slot_rows: &mut Vec<u32>,
+    row_slot: &mut Vec<u32>,
+) {
+    slot_rows.clear();
+    row_slot.clear();
+    row_slot.resize(n, u32::MAX);
+    for (i, slot) in row_slot.iter_mut().enumerate() {
+        let has_w = w_ptr[i + 1] > w_ptr[i];
+        let has_b = b_ptr[i + 1] > b_ptr[i];
+        if has_w || has_b {
+            *slot = slot_rows.len() as u32;
+            slot_rows.push(i as u32);
+        }
+    }
 }
 
 /// Bounds on the sizes packing gives a mechanism, read off its rows' lengths alone (a batch is
@@ -254,17 +296,13 @@ impl EpochLayout {
             .repack(weights, n, n, wanted.columns, wanted.sorted_weights);
         self.bonds
             .repack(bonds, n, usize::MAX, wanted.columns, false);
-        self.slot_rows.clear();
-        self.row_slot.clear();
-        self.row_slot.resize(n, u32::MAX);
-        for (i, slot) in self.row_slot.iter_mut().enumerate() {
-            let has_w = self.weights.row_ptr[i + 1] > self.weights.row_ptr[i];
-            let has_b = self.bonds.row_ptr[i + 1] > self.bonds.row_ptr[i];
-            if has_w || has_b {
-                *slot = self.slot_rows.len() as u32;
-                self.slot_rows.push(i as u32);
-            }
-        }
+        find_slots(
+            &self.weights.row_ptr,
+            &self.bonds.row_ptr,
+            n,
+            &mut self.slot_rows,
+            &mut self.row_slot,
+        );
     }
 }
 

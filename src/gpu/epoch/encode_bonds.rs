@@ -263,7 +263,10 @@ impl GpuEpoch {
                 (8, "validator_share"),
                 (9, "combined_share"),
                 (10, "rao"),
-                (11, "terms_u16"),
+                (11, "terms"),
+                (12, "stake_u16"),
+                (13, "new_permit"),
+                (14, "inactive"),
             ],
             Launch::One,
         )?;

@@ -10,7 +10,7 @@ use crate::gpu::params::EpochParams;
 use crate::snapshot::Snapshot;
 
 /// The input buffers, their size class, bytes per cell and which epochs need it, in the order
-/// of `Job::inputs`.
+/// in which `Job::write` fills them (`pack::PARTS`).
 pub(super) const INPUTS: [(&str, Class, u64, Need); 18] = [
     (
         "params",
@@ -24,7 +24,7 @@ pub(super) const INPUTS: [(&str, Class, u64, Need); 18] = [
     ("tao_stake", Class::N, 8, Need::Always),
     ("last_update", Class::N, 8, Need::Always),
     ("registered", Class::N, 8, Need::Always),
-    ("commit_block", Class::N, 8, Need::Always),
+    ("commit_block", Class::N, 8, Need::CommitReveal),
     ("old_permit", Class::N, 4, Need::Always),
     ("w_row_ptr", Class::N1, 4, Need::Always),
     ("w_entry", Class::E, 4, Need::Always),
@@ -53,6 +53,8 @@ pub(super) enum Need {
     Interpolated,
     Liquid,
     InterpolatedOrLiquid,
+    /// Read only under commit-reveal (the weights' mask): the commit blocks.
+    CommitReveal,
 }
 
 /// The working buffers: name, size class, bytes per cell, and which epochs need it.
@@ -78,7 +80,7 @@ pub(super) const WORKING: [(&str, Class, u64, Need); 45] = [
     ("validator_share", Class::N, 8, Need::Always),
     ("combined_share", Class::N, 8, Need::Always),
     ("rao", Class::N, 24, Need::Always),
-    ("terms_u16", Class::N, 16, Need::Always),
+    ("terms", Class::N, 12, Need::Always),
     ("row_offset", Class::N1, 4, Need::Always),
     ("w_row", Class::E, 4, Need::Always),
     // The column lists (shaders/column_lists.wgsl) and their per-slot counters.
@@ -116,6 +118,7 @@ pub struct Branches {
     pub yuma3: bool,
     pub interpolated: bool,
     pub liquid: bool,
+    pub commit_reveal: bool,
 }
 
 impl Branches {
@@ -127,6 +130,7 @@ impl Branches {
             yuma3: sig.yuma3,
             interpolated: sig.wb == WbKind::Interpolated,
             liquid: sig.liquid,
+            commit_reveal: s.hyperparams.commit_reveal_enabled,
         }
     }
 
@@ -136,6 +140,7 @@ impl Branches {
             yuma3: self.yuma3 || o.yuma3,
             interpolated: self.interpolated || o.interpolated,
             liquid: self.liquid || o.liquid,
+            commit_reveal: self.commit_reveal || o.commit_reveal,
         }
     }
 
@@ -147,6 +152,7 @@ impl Branches {
             Need::Interpolated => self.interpolated,
             Need::Liquid => self.liquid,
             Need::InterpolatedOrLiquid => self.interpolated || self.liquid,
+            Need::CommitReveal => self.commit_reveal,
         }
     }
 }

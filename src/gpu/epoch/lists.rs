@@ -82,48 +82,11 @@ impl GpuEpoch {
 
 #[cfg(test)]
 mod tests {
+    use super::super::awkward::awkward_batch;
     use super::super::batch::assign_offsets;
     use super::*;
-    use crate::gen::{generate, GenParams, Mode};
     use crate::gpu::layout::Wanted;
     use crate::gpu::{AdapterChoice, GpuEngine};
-
-    /// Snapshots whose rows hold what a column list must order: repeated and unordered columns
-    /// (weights and bonds), columns ≥ n (weight ones dropped, bond ones kept), empty rows; Yuma 2
-    /// and Yuma 3, several sizes.
-    fn awkward_batch() -> Vec<Snapshot> {
-        let sizes = [(1, 1), (7, 3), (256, 64), (257, 5), (300, 40)];
-        sizes
-            .iter()
-            .enumerate()
-            .map(|(k, &(n, v))| {
-                let mode = if k % 2 == 0 { Mode::Yuma2 } else { Mode::Yuma3 };
-                let mut s = generate(&GenParams::new(n, v, 11 + k as u64, mode)).expect("gen");
-                let n = s.len() as u16;
-                let m = &mut s.mechanisms[0];
-                for (i, row) in m.weights.iter_mut().enumerate().step_by(3) {
-                    // A repeated column, then one out of order, and on every other such row a
-                    // column past n (dropped by packing: the epoch's parts are cut for more).
-                    row.push((i as u16 % n, 9));
-                    row.push((0, 5));
-                    if i % 2 == 0 {
-                        row.push((n + 2, 7));
-                    }
-                }
-                for (i, row) in m.bonds.iter_mut().enumerate().step_by(2) {
-                    row.push((n + i as u16 % 3, 4));
-                    if i % 4 == 0 {
-                        row.insert(0, (n - 1, 1));
-                        row.push((n - 1, 2));
-                    }
-                }
-                if let Some(row) = m.weights.last_mut() {
-                    row.clear();
-                }
-                s
-            })
-            .collect()
-    }
 
     #[test]
     fn column_lists_equal_the_host_twin() {

@@ -7,6 +7,8 @@
 //! matrices' column lists on the GPU; capture.rs reads the intermediate stages back for the
 //! per-stage checks.
 
+#[cfg(test)]
+mod awkward;
 mod batch;
 mod capture;
 mod encode;
@@ -14,6 +16,7 @@ mod encode_bonds;
 mod footprint;
 mod limits;
 mod lists;
+mod pack;
 mod stats;
 mod upload;
 
@@ -28,6 +31,7 @@ use stats::Counters;
 
 pub use batch::{Launch, Sizes};
 pub use footprint::{Branches, Footprint};
+pub use pack::InputPacker;
 
 use super::buffers::{
     grid, map_readback, read_buffers_with, record_readback, BufferPool, Uploader,
@@ -77,9 +81,9 @@ pub struct GpuEpoch {
     pub ctx: Arc<GpuContext>,
     kernels: Kernels,
     pool: BufferPool,
-    /// One packing layout per worker thread, reused from epoch to epoch (an epoch is packed
-    /// into it and copied into the mapped upload while still in cache).
-    scratch: Vec<Mutex<EpochLayout>>,
+    /// One packer per worker thread, reused from epoch to epoch (an epoch's rows are packed in
+    /// its scratch lists and copied into the mapped upload while still in cache).
+    scratch: Vec<Mutex<pack::Packer>>,
     staging: Option<wgpu::Buffer>,
     /// A second readback buffer, mapped while `staging` still is (the packed bonds).
     staging_bonds: Option<wgpu::Buffer>,
@@ -113,9 +117,6 @@ struct Job {
     /// More validators than the consensus kernel's workgroup memory holds may be found (else
     /// `weighted_median_wide` would do nothing, and is not launched).
     wide_median: bool,
-    /// Commit blocks (`u64::MAX` for none) and old permits, as the kernels read them.
-    commits: Vec<u64>,
-    old_permit: Vec<u32>,
 }
 
 /// Which weights feed the bonds: W (bonds_penalty 0), the clipped W (65535), or their
@@ -236,8 +237,10 @@ fn typed<T: bytemuck::Pod>(bytes: &[u8]) -> std::borrow::Cow<'_, [T]> {
     }
 }
 
-/// Per-uid results read back for every epoch: (buffer, bytes per uid).
-const RESULTS: [(&str, u64); 12] = [
+/// Per-uid results read back for every epoch: (buffer, bytes per uid). `terms` holds three words
+/// per uid (shaders/emission.wgsl): consensus | trust << 16, incentive | dividends << 16,
+/// stake_u16 | new_permit << 16 | inactive << 17.
+const RESULTS: [(&str, u64); 9] = [
     ("stake", 8),
     ("active_stake", 8),
     ("consensus", 8),
@@ -245,11 +248,8 @@ const RESULTS: [(&str, u64); 12] = [
     ("incentive", 8),
     ("dividends", 8),
     ("stake_weight", 8),
-    ("stake_u16", 4),
-    ("new_permit", 4),
-    ("inactive", 4),
     ("rao", 24),
-    ("terms_u16", 16),
+    ("terms", 12),
 ];
 
 impl GpuEpoch {
@@ -617,12 +617,19 @@ fn compute_pass<'e>(enc: &'e mut wgpu::CommandEncoder, label: &str) -> wgpu::Com
 fn build_output(s: &Snapshot, parts: &[&[u8]], packed: &[&[u8]]) -> EpochOutput {
     let n = s.len();
     let i64s = |k: usize| typed::<i64>(parts[k]).into_owned();
-    let u32s = |k: usize| typed::<u32>(parts[k]);
-    let rao = typed::<u64>(parts[10]);
-    let terms = u32s(11);
-    let offsets = u32s(12);
+    let rao = typed::<u64>(parts[7]);
+    let terms = typed::<u32>(parts[8]);
+    let offsets = typed::<u32>(parts[9]);
     let (entries, vals) = (typed::<u32>(packed[0]), typed::<i64>(packed[1]));
-    let new_permit: Vec<bool> = u32s(8).iter().map(|&x| x != 0).collect();
+    let low = |word: usize| -> Vec<u16> { terms.chunks_exact(3).map(|t| t[word] as u16).collect() };
+    let high = |word: usize| -> Vec<u16> {
+        terms
+            .chunks_exact(3)
+            .map(|t| (t[word] >> 16) as u16)
+            .collect()
+    };
+    let bit = |b: u32| -> Vec<bool> { terms.chunks_exact(3).map(|t| t[2] >> b & 1 != 0).collect() };
+    let new_permit = bit(16);
     // Every row's final bonds lie end to end: one pass builds them all.
     let (first, last) = (offsets[0] as usize, offsets[n] as usize);
     let ema_bonds = Rows::from_parts(
@@ -642,19 +649,18 @@ fn build_output(s: &Snapshot, parts: &[&[u8]], packed: &[&[u8]]) -> EpochOutput 
         };
         bonds.push_row(kept.iter().map(|&e| (e as u16, (e >> 16) as u16)));
     }
-    let to_u16 = |v: &[u32]| v.iter().map(|&x| x as u16).collect::<Vec<u16>>();
     EpochOutput {
         netuid: s.netuid,
         block: s.block,
         n: s.n,
-        active: u32s(9).iter().map(|&x| x == 0).collect(),
-        stake: to_u16(&u32s(7)),
+        active: terms.chunks_exact(3).map(|t| t[2] >> 17 & 1 == 0).collect(),
+        stake: low(2),
         stake_weight: typed(parts[6]).into_owned(),
         new_validator_permit: new_permit,
-        consensus: to_u16(&terms[..n]),
-        validator_trust: to_u16(&terms[n..2 * n]),
-        incentive: to_u16(&terms[2 * n..3 * n]),
-        dividend: to_u16(&terms[3 * n..]),
+        consensus: low(0),
+        validator_trust: high(0),
+        incentive: low(1),
+        dividend: high(1),
         server_emission: rao[..n].to_vec(),
         validator_emission: rao[n..2 * n].to_vec(),
         emission: rao[2 * n..].to_vec(),

@@ -1,8 +1,7 @@
 //! A batch's inputs into the shared buffers: each epoch sized on its own (in parallel, from its
-//! rows' lengths), given its offsets, then packed and written (in parallel, each by a worker
-//! thread into its reused layout, then straight into its parts of the mapped upload), and the
-//! launch tables last, for the sizes packing gave: every input buffer is one region holding all
-//! epochs' parts.
+//! rows' lengths), given its offsets, then packed straight into its parts of the mapped upload
+//! (in parallel, by worker threads with reused scratch lists: pack.rs), and the launch tables
+//! last, for the sizes packing gave: every input buffer is one region holding all epochs' parts.
 
 use super::batch::{assign_offsets, launch_table, Class, Launch, Sizes, CLASSES};
 use super::footprint::{table_bytes, Branches, INPUTS, TABLES, TABLE_ALL, WORKING};
@@ -10,65 +9,14 @@ use super::limits::software_limits;
 use super::*;
 use crate::gpu::layout::Shape;
 
-const VIEW_CSR: MatView = MatView {
+pub(super) const VIEW_CSR: MatView = MatView {
     dense: 0,
     _pad: [0; 3],
 };
-const VIEW_DENSE: MatView = MatView {
+pub(super) const VIEW_DENSE: MatView = MatView {
     dense: 1,
     _pad: [0; 3],
 };
-
-impl Job {
-    /// This epoch's part of each input buffer, in `INPUTS` order, with `lay` its packed
-    /// structure.
-    fn inputs<'a>(
-        &'a self,
-        lay: &'a EpochLayout,
-        s: &'a Snapshot,
-        m: &'a MechanismInput,
-    ) -> [&'a [u8]; 18] {
-        use bytemuck::{bytes_of, cast_slice};
-        let (w, b) = (&lay.weights, &lay.bonds);
-        [
-            bytes_of(&self.params),
-            bytes_of(&VIEW_CSR),
-            bytes_of(&VIEW_DENSE),
-            cast_slice(&s.alpha_stake),
-            cast_slice(&s.tao_stake),
-            cast_slice(&m.last_update),
-            cast_slice(&s.block_at_registration),
-            cast_slice(&self.commits),
-            cast_slice(&self.old_permit),
-            cast_slice(&w.row_ptr),
-            cast_slice(&w.entry),
-            // Empty unless liquid alpha (only its merge reads the column order).
-            cast_slice(&w.sorted),
-            cast_slice(&w.distinct),
-            cast_slice(&b.row_ptr),
-            cast_slice(&b.entry),
-            cast_slice(&b.distinct),
-            cast_slice(&lay.slot_rows),
-            cast_slice(&lay.row_slot),
-        ]
-    }
-
-    /// Packs this epoch into `lay` (a reused layout), checks that it fits the parts its offsets
-    /// were cut for (the sizes `Shape::of` bounds), and takes the sizes it packed to.
-    fn pack(&mut self, lay: &mut EpochLayout, m: &MechanismInput) -> Result<(), GpuError> {
-        let p = &mut self.params;
-        lay.repack(&m.weights, &m.bonds, p.n as usize, self.sig.wanted());
-        let packed = (lay.weights.nnz(), lay.bonds.nnz(), lay.slot_rows.len());
-        let sized = (p.nnz_w as usize, p.nnz_b as usize, p.n_slots as usize);
-        if packed.0 > sized.0 || packed.1 != sized.1 || packed.2 > sized.2 {
-            return Err(GpuError::Device(format!(
-                "internal: packing gave (weights, bonds, slots) = {packed:?}, sizing {sized:?}"
-            )));
-        }
-        (p.nnz_w, p.n_slots) = (packed.0 as u32, packed.2 as u32);
-        Ok(())
-    }
-}
 
 impl GpuEpoch {
     /// Sizes one mechanism's epoch from `shape` (`Shape::of` its matrices: bounds, until
@@ -80,11 +28,10 @@ impl GpuEpoch {
         shape: &Shape,
     ) -> Result<Job, GpuError> {
         let sig = Signature::of(s);
-        let old = old_permits(&s.validator_permit, s.owner_in_range());
         // Only a subnet of more uids than the consensus kernel's workgroup memory holds can have
         // too many validators for it: only then are they counted (else n bounds them).
         let validators = if s.len() > SHARED_VALIDATORS {
-            validator_bound(s, m, &old)
+            validator_bound(s, m, &old_permits(&s.validator_permit, s.owner_in_range()))
         } else {
             s.len()
         };
@@ -96,12 +43,6 @@ impl GpuEpoch {
             params,
             sig,
             wide_median: validators > SHARED_VALIDATORS,
-            commits: m
-                .commit_block
-                .iter()
-                .map(|c| c.unwrap_or(u64::MAX))
-                .collect(),
-            old_permit: old.iter().map(|&b| u32::from(b)).collect(),
         })
     }
 
@@ -172,17 +113,17 @@ impl GpuEpoch {
                 .zip(jobs.par_iter_mut().zip(specs))
                 .try_for_each(|(part, (job, &(s, m, _)))| {
                     let mine = rayon::current_thread_index().unwrap_or(0) % threads;
-                    // A poisoned layout is still sound: packing clears it first.
-                    let mut lay = scratch[mine]
+                    // A poisoned packer is still sound: each list is cleared before use.
+                    let mut packer = scratch[mine]
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    job.pack(&mut lay, m)?;
-                    for (MappedPart(mut region), data) in
-                        part.into_iter().zip(job.inputs(&lay, s, m))
-                    {
-                        region.slice(..data.len()).copy_from_slice(data);
-                    }
-                    Ok::<(), GpuError>(())
+                    let part: [wgpu::WriteOnly<'_, [u8]>; 18] = part
+                        .into_iter()
+                        .map(|MappedPart(p)| p)
+                        .collect::<Vec<_>>()
+                        .try_into()
+                        .map_err(|_| GpuError::Device("internal: one part per input".into()))?;
+                    job.write(&mut packer, s, m, part)
                 })?;
             let groups: Vec<[u64; CLASSES]> =
                 jobs.iter().map(|j| Launch::per_epoch(&j.params)).collect();
