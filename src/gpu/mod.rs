@@ -38,9 +38,6 @@ pub enum GpuError {
 /// GPU memory one batch may use (all its epochs' buffers together).
 pub const BATCH_BYTES: u64 = 6 << 30;
 
-/// Snapshots sized together (in parallel) as `run_many` groups them into submissions.
-const SIZING_CHUNK: usize = 256;
-
 /// The GPU engine: runs each mechanism's epoch with the kernels; the emission split and the
 /// fold over mechanisms stay on the host.
 pub struct GpuEngine {
@@ -186,22 +183,19 @@ impl Engine for GpuEngine {
         let limits = &self.epoch.ctx.limits;
         let max_buffer = limits.max_buffer_size;
         let largest = limits.max_storage_buffer_binding_size.min(max_buffer);
-        // Every epoch is sized (in parallel) a chunk at a time, as the grouping reaches it: the
-        // rows' lengths are read shortly before the same rows are packed, while still in cache.
-        let mut shapes: Vec<Vec<Shape>> = Vec::with_capacity(snapshots.len());
-        let mut footprints: Vec<Footprint> = Vec::with_capacity(snapshots.len());
+        // Sizing every epoch (in parallel) is the first host work of the batches.
+        let shapes = self.snapshot_shapes(snapshots);
+        let footprints: Vec<Footprint> = snapshots
+            .iter()
+            .zip(&shapes)
+            .map(|(s, shapes)| Footprint::of(s, shapes))
+            .collect();
         let mut out = Vec::with_capacity(snapshots.len());
         let mut start = 0;
         while start < snapshots.len() {
             let mut end = start;
             let mut group = Footprint::default();
             while end < snapshots.len() {
-                if end == shapes.len() {
-                    let chunk = &snapshots[end..(end + SIZING_CHUNK).min(snapshots.len())];
-                    let found = self.snapshot_shapes(chunk);
-                    footprints.extend(chunk.iter().zip(&found).map(|(s, f)| Footprint::of(s, f)));
-                    shapes.extend(found);
-                }
                 let mut next = group;
                 next.add(&footprints[end]);
                 let over = next.bytes() > BATCH_BYTES
