@@ -203,11 +203,7 @@ impl InputPacker {
     /// parts; returns the bytes those parts were cut for.
     pub fn pack(&mut self, s: &Snapshot, m: &MechanismInput) -> Result<u64, GpuError> {
         let shape = crate::gpu::layout::Shape::of_mechanism(s, m);
-        let mut job = Job {
-            params: EpochParams::new(s, 0, shape.nnz_w, shape.nnz_b, shape.slots),
-            sig: Signature::of(s),
-            wide_median: false,
-        };
+        let mut job = Job::new(s, 0, &shape, false);
         let sizes = super::batch::Sizes::of(&job.params);
         self.parts.resize_with(INPUTS.len(), Vec::new);
         let mut bytes = 0;
@@ -336,11 +332,7 @@ mod tests {
         let s = &awkward_batch()[2];
         let m = &s.mechanisms[0];
         let shape = Shape::of_mechanism(s, m);
-        let mut job = Job {
-            params: EpochParams::new(s, 0, shape.nnz_w, shape.nnz_b, shape.slots),
-            sig: Signature::of(s),
-            wide_median: false,
-        };
+        let mut job = Job::new(s, 0, &shape, false);
         let mut parts: Vec<Vec<u8>> = vec![vec![0; 1 << 20]; PARTS.len()];
         let entry = PARTS.iter().position(|&p| p == "w_entry").expect("w_entry");
         parts[entry].truncate(8);

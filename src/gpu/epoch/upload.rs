@@ -18,6 +18,19 @@ pub(super) const VIEW_DENSE: MatView = MatView {
     _pad: [0; 3],
 };
 
+impl Job {
+    /// Mechanism `m`'s epoch of `s`, sized from `shape` (`Shape::of` its matrices: bounds,
+    /// until packing gives the exact sizes), with `rao` as its emission; its offsets are set by
+    /// `upload_batch`.
+    pub(super) fn new(s: &Snapshot, rao: u64, shape: &Shape, wide_median: bool) -> Job {
+        Job {
+            params: EpochParams::new(s, rao, shape.nnz_w, shape.nnz_b, shape.slots),
+            sig: Signature::of(s),
+            wide_median,
+        }
+    }
+}
+
 impl GpuEpoch {
     /// Sizes one mechanism's epoch from `shape` (`Shape::of` its matrices: bounds, until
     /// packing gives the exact sizes); its offsets are set later, by `upload_batch`, which also
@@ -38,12 +51,7 @@ impl GpuEpoch {
         if ctx.is_software() {
             software_limits(sig, validators, shape, m)?;
         }
-        let params = EpochParams::new(s, rao, shape.nnz_w, shape.nnz_b, shape.slots);
-        Ok(Job {
-            params,
-            sig,
-            wide_median: validators > SHARED_VALIDATORS,
-        })
+        Ok(Job::new(s, rao, shape, validators > SHARED_VALIDATORS))
     }
 
     /// Gives the sized epochs their offsets (their parts are cut for the sizes `Shape::of`
