@@ -159,3 +159,32 @@ fn launches_do_not_grow_with_the_batch() {
         "{forty} launches for 40 mixed epochs, {one} for one Yuma 2 epoch"
     );
 }
+
+#[test]
+fn host_rehearsals_leave_the_results_and_count_every_epoch() {
+    let Some(mut gpu) = common::gpu::gpu_engine("host_rehearsals_leave_the_results") else {
+        return;
+    };
+    let batch = mixed_batch(100, &[]);
+    let refs: Vec<&Snapshot> = batch.iter().collect();
+    gpu.epoch_mut().set_rehearsals(3);
+    let failures = check_batch(&mut gpu, &refs, "the rehearsed batch");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let run = gpu.take_stats();
+    let rehearsed = gpu.epoch_mut().take_rehearsals();
+    assert_eq!(rehearsed.len(), 3, "one figure per rehearsal");
+    for (k, r) in rehearsed.iter().enumerate() {
+        assert_eq!(
+            (r.batches, r.epochs, r.dispatches),
+            (run.batches, run.epochs, 0),
+            "rehearsal {k}: every submission's epochs, no launch"
+        );
+        assert!(r.pack > std::time::Duration::ZERO && r.readback > std::time::Duration::ZERO);
+    }
+    // The buffers the rehearsals packed into and read from serve the next batches as before.
+    gpu.epoch_mut().set_rehearsals(0);
+    let reversed: Vec<&Snapshot> = refs.iter().rev().copied().collect();
+    let failures = check_batch(&mut gpu, &reversed, "the next batch");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(gpu.epoch_mut().take_rehearsals().is_empty());
+}

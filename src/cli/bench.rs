@@ -58,6 +58,12 @@ pub struct BenchArgs {
     /// Only the GPU batch table (no per-size table).
     #[arg(long)]
     pub gpu_batches_only: bool,
+    /// Host rehearsals per GPU batch size: the batch's host steps (sizing, packing into the
+    /// mapped upload, reading the results back into outputs) run again this many times on the
+    /// buffers of its warm-up run, without the kernels, for a median host time per subnet-epoch
+    /// (0: none).
+    #[arg(long, default_value_t = 15)]
+    pub host_reps: u32,
 }
 
 /// One row group: a subnet size, or a batch of subnets of one size.
@@ -237,7 +243,13 @@ fn gpu_batch_table(a: &BenchArgs) -> Result<(), CliError> {
         Backend::Gpu => AdapterChoice::Any,
         Backend::Auto => AdapterChoice::HardwareOnly,
     };
-    match gpu_batches::run(choice, a.gpu_batch.map(|k| k as usize), a.quick, a.reps) {
+    let sizes = gpu_batches::Sizes {
+        big: a.gpu_batch.map(|k| k as usize),
+        quick: a.quick,
+        reps: a.reps,
+        host_reps: a.host_reps as usize,
+    };
+    match gpu_batches::run(choice, &sizes) {
         Err(e) if a.backend == Backend::Auto => {
             say!("GPU batches: skipped ({e})");
             Ok(())

@@ -48,15 +48,31 @@ fn subnets(k: usize) -> Result<Vec<Snapshot>, CliError> {
         .collect()
 }
 
-/// One row: the median run's figures (by wall time) of `reps` runs after a warm-up.
+/// What the table times: the large batch (`big`, else `sizes`' default), `reps` timed runs per
+/// batch, and `host_reps` host rehearsals of each batch's warm-up run.
+pub struct Sizes {
+    pub big: Option<usize>,
+    pub quick: bool,
+    pub reps: Option<u32>,
+    pub host_reps: usize,
+}
+
+/// One row: the median run's figures (by wall time) of `reps` runs after a warm-up, and the
+/// warm-up run's host rehearsals (one `BatchStats` each, its encoding the warm-up run's).
 struct Row {
     epochs: usize,
     wall: Duration,
     stats: BatchStats,
     mismatch: Option<String>,
+    rehearsed: Vec<BatchStats>,
 }
 
-fn time_batch(gpu: &mut GpuEngine, snaps: &[Snapshot], reps: usize) -> Result<Row, CliError> {
+fn time_batch(
+    gpu: &mut GpuEngine,
+    snaps: &[Snapshot],
+    reps: usize,
+    host_reps: usize,
+) -> Result<Row, CliError> {
     let refs: Vec<&Snapshot> = snaps.iter().collect();
     let reference: Vec<_> = CpuEngine
         .run_many(&refs)
@@ -65,8 +81,11 @@ fn time_batch(gpu: &mut GpuEngine, snaps: &[Snapshot], reps: usize) -> Result<Ro
         .map_err(|e| CliError::new(e.0))?;
     let mut runs = Vec::with_capacity(reps);
     let mut mismatch = None;
+    let mut rehearsed = Vec::new();
     for rep in 0..=reps {
         let _ = gpu.take_stats();
+        gpu.epoch_mut()
+            .set_rehearsals(if rep == 0 { host_reps } else { 0 });
         let start = Instant::now();
         let got: Vec<_> = gpu
             .run_many(&refs)
@@ -77,10 +96,12 @@ fn time_batch(gpu: &mut GpuEngine, snaps: &[Snapshot], reps: usize) -> Result<Ro
         let stats = gpu.take_stats();
         if rep == 0 {
             mismatch = difference(&reference, &got);
+            rehearsed = gpu.epoch_mut().take_rehearsals();
         } else {
             runs.push((wall, stats));
         }
     }
+    gpu.epoch_mut().set_rehearsals(0);
     runs.sort_by_key(|r| r.0);
     let (wall, stats) = runs[runs.len() / 2];
     Ok(Row {
@@ -88,20 +109,16 @@ fn time_batch(gpu: &mut GpuEngine, snaps: &[Snapshot], reps: usize) -> Result<Ro
         wall,
         stats,
         mismatch,
+        rehearsed,
     })
 }
 
-/// Prints the GPU batch table for the GPU engine `choice` finds; `big` overrides the large
-/// batch's size.
-pub fn run(
-    choice: AdapterChoice,
-    big: Option<usize>,
-    quick: bool,
-    reps: Option<u32>,
-) -> Result<(), CliError> {
+/// Prints the GPU batch table for the GPU engine `choice` finds, then the host rehearsals.
+pub fn run(choice: AdapterChoice, sizes_asked: &Sizes) -> Result<(), CliError> {
     let mut gpu = gpu_engine(choice)?;
     let timed = gpu.epoch_mut().set_timing(true);
     let software = gpu.is_software_adapter();
+    let quick = sizes_asked.quick;
     say!();
     say!(
         "GPU batches on {}: n = 256, 64 validators, Yuma 2 on odd seeds and Yuma 3 on even ones;",
@@ -127,10 +144,24 @@ pub fn run(
         "check",
     ];
     let mut lines = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
-    for k in sizes(big, quick, software) {
+    let mut rehearsals = vec![[
+        "epochs",
+        "rehearsals",
+        "host/epoch median",
+        "(pack",
+        "encode",
+        "readback)",
+        "min",
+        "max",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for k in sizes(sizes_asked.big, quick, software) {
         let snaps = subnets(k)?;
-        let reps = reps.map_or(if quick || software { 1 } else { 5 }, |r| r as usize);
-        let r = time_batch(&mut gpu, &snaps, reps)?;
+        let reps = sizes_asked
+            .reps
+            .map_or(if quick || software { 1 } else { 5 }, |r| r as usize);
+        let r = time_batch(&mut gpu, &snaps, reps, sizes_asked.host_reps)?;
         let per = |d: Duration| format_time(d / r.epochs as u32);
         let s = &r.stats;
         lines.push(vec![
@@ -148,14 +179,45 @@ pub fn run(
             r.mismatch
                 .map_or("= cpu".into(), |d| format!("MISMATCH: {d}")),
         ]);
+        // The warm-up run's encoding made the batch's bind groups: the median run's is the
+        // steady state the rehearsals stand for.
+        let mut rehearsed = r.rehearsed;
+        rehearsed.iter_mut().for_each(|h| h.encode = s.encode);
+        rehearsed.sort_by_key(BatchStats::host);
+        if let (Some(first), Some(last)) = (rehearsed.first(), rehearsed.last()) {
+            let m = &rehearsed[rehearsed.len() / 2];
+            rehearsals.push(vec![
+                r.epochs.to_string(),
+                rehearsed.len().to_string(),
+                per(m.host()),
+                per(m.pack),
+                per(m.encode),
+                per(m.readback),
+                per(first.host()),
+                per(last.host()),
+            ]);
+        }
     }
-    let mut width = vec![0usize; header.len()];
-    for l in &lines {
+    print_table(&lines);
+    if rehearsals.len() > 1 {
+        say!();
+        say!(
+            "Host rehearsals: each batch's host steps (sizing, packing into the mapped upload, reading the results back into outputs) run again on the buffers of its warm-up run, without the kernels; encode is the median run's; per subnet-epoch"
+        );
+        print_table(&rehearsals);
+    }
+    Ok(())
+}
+
+/// Prints `lines` as columns, the first line the header.
+fn print_table(lines: &[Vec<String>]) {
+    let mut width = vec![0usize; lines.first().map_or(0, Vec::len)];
+    for l in lines {
         for (w, c) in width.iter_mut().zip(l) {
             *w = (*w).max(c.chars().count());
         }
     }
-    for l in &lines {
+    for l in lines {
         let cells: Vec<String> = l
             .iter()
             .zip(&width)
@@ -163,5 +225,4 @@ pub fn run(
             .collect();
         say!("{}", cells.join("  ").trim_end());
     }
-    Ok(())
 }

@@ -17,6 +17,7 @@ mod footprint;
 mod limits;
 mod lists;
 mod pack;
+mod rehearse;
 mod stats;
 mod upload;
 
@@ -95,6 +96,9 @@ pub struct GpuEpoch {
     counters: Counters,
     /// What the last batch cost (launches, bind groups, host and GPU time).
     pub last_stats: BatchStats,
+    /// Host rehearsals after each batch, and their figures (rehearse.rs).
+    rehearsals: usize,
+    rehearsed: Vec<BatchStats>,
 }
 
 /// Timestamps at the start and the end of a batch's kernels, and where they are read back.
@@ -267,6 +271,8 @@ impl GpuEpoch {
             last_kernel_time: None,
             counters: Counters::default(),
             last_stats: BatchStats::default(),
+            rehearsals: 0,
+            rehearsed: Vec::new(),
         })
     }
 
@@ -396,6 +402,11 @@ impl GpuEpoch {
             let lay = EpochLayout::new(&m.weights, &m.bonds, s.len(), job.sig.wanted());
             if let Err(e) = self.capture(t, job, &lay) {
                 outputs[0] = Err(e);
+            }
+        } else if self.rehearsals > 0 && outputs.iter().all(Result::is_ok) {
+            if let Err(e) = self.rehearse(specs, &stats) {
+                let failed = GpuError::Device(format!("host rehearsal: {e}"));
+                outputs.iter_mut().for_each(|o| *o = Err(failed.clone()));
             }
         }
         outputs
