@@ -32,8 +32,13 @@ def touch(pages: np.ndarray) -> None:
 
 
 def main() -> None:
-    mb = int(sys.argv[1]) if len(sys.argv) > 1 else 64
-    idles = [float(s) for s in sys.argv[2:]] or [0, 1, 3, 10, 20, 40]
+    try:
+        mb = int(sys.argv[1]) if len(sys.argv) > 1 else 64
+        idles = [float(s) for s in sys.argv[2:]] or [0, 1, 3, 10, 20, 40]
+        if mb < 1 or any(idle < 0 for idle in idles):
+            raise ValueError
+    except ValueError:
+        sys.exit("usage: idle-memory.py [MB ≥ 1] [IDLE_SECONDS ≥ 0 ...]")
     pages = np.ones((mb * (1 << 20) // PAGE, PAGE), dtype=np.uint8)
     print(f"{mb} MB, {len(pages)} pages of {PAGE} bytes")
     for idle in idles:
