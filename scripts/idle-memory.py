@@ -3,13 +3,14 @@
 
 Usage: python3 scripts/idle-memory.py [MB] [IDLE_SECONDS ...]   (default: 64 MB; 0 1 3 10 20 40 s)
 
-Allocates MB of memory and writes every page; then, for each idle time, writes every page once
-(hot), sleeps that long, and times one write to every 64-byte line, printing the time and the page
-faults the kernel counted for it. Where memory keeps its speed, a pass after an idle spell costs
-what a hot pass costs; on some virtual machines memory that has sat idle is slower to touch again
-(the host's own memory management), with no page fault inside the guest. llvmpipe's kernels leave yuma's host
-memory idle for seconds between a GPU batch's packing and its readback, so on such a machine the
-batch's in-run host time includes that cost (BENCHMARKS.md, "GPU batches").
+Allocates MB of memory and writes every page; then, for each idle time, writes every 64-byte line
+once (hot), sleeps that long, and times one more write to every line, printing the time and the
+page faults the kernel counted for it. Where memory keeps its speed, the pass after an idle spell
+costs what a hot pass costs; on some virtual machines memory that has sat idle is slower to touch
+again (presumably the host's memory management), with no page fault inside the guest. llvmpipe's
+kernels leave yuma's host memory idle for seconds between a GPU batch's packing and its readback,
+so on such a machine the batch's in-run host time includes that cost (BENCHMARKS.md, "GPU
+batches").
 """
 
 import resource
